@@ -1,0 +1,25 @@
+"""nbgrader settings derived from course.toml, so plain `nbgrader` commands work on this course.
+
+    cd course_config && nbgrader db assignment list
+
+The source notebooks are the repository's `notebooks/`; everything nbgrader writes (release,
+submitted, autograded, feedback, the gradebook) goes to the runtime course folder outside the
+repository, `$HOCSO_HOME/courses/<course id>/` (default data home: ~/.local/share/hocso).
+"""
+
+from pathlib import Path
+
+from hocso.config import course_runtime_dir, gradebook_url, load_course
+
+c = get_config()  # noqa: F821 - injected by traitlets when it runs this file
+
+_course = load_course(Path(__file__).resolve().parent.parent)
+_runtime = course_runtime_dir(_course)
+_runtime.mkdir(parents=True, exist_ok=True)
+
+c.CourseDirectory.course_id = _course.id
+c.CourseDirectory.root = str(_runtime)
+c.CourseDirectory.source_directory = str(_course.notebooks_dir)
+c.CourseDirectory.db_url = gradebook_url(_course)
+c.Exchange.root = str(_runtime / "exchange")
+c.Exchange.course_id = _course.id

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up hocso in a local virtual environment, then run the lab or the tests.
+
+    python3 dev.py lab     # the learning lab, with the embedded offline assistant
+    python3 dev.py test    # the whole test suite
+
+Needs only Python 3.11+. The first run creates `.venv/` and installs hocso with its test extras; later
+runs reinstall only when pyproject.toml or setup.py changed. Extra arguments go to `hocso lab` or to
+pytest, e.g. `python3 dev.py test -k config -x`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".hocso-install-stamp"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+NO_TESTS_COLLECTED = 5
+
+
+def _install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "setup.py"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create `.venv` and install hocso[test] into it, unless it is already current."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"hocso needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating the virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = _install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    print("Installing hocso and its dependencies (a few minutes the first time) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip", "setuptools>=69", "wheel"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(fingerprint)
+
+
+def run_tests(args: list[str]) -> int:
+    code = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    if code == NO_TESTS_COLLECTED:
+        print("dev.py: pytest collected no tests; that counts as a failure.", file=sys.stderr)
+        return 1
+    return code
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"lab", "test"}:
+        print(__doc__.strip())
+        return 2
+    ensure_environment()
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        return run_tests(rest)
+    return subprocess.call([str(BIN / "hocso"), "lab", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

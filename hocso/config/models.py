@@ -1,0 +1,252 @@
+"""The validated, immutable shape of `course.toml` and `framework.toml`.
+
+Every model forbids unknown keys, so a typo is an error that names the key instead of a setting that
+silently does nothing. Cross-file rules (a module's competence must exist in the framework, a module
+must set a target level for every learner group) live in `Course` because only it sees both files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LanguageCode = Literal["vi", "en"]
+LANGUAGES: tuple[LanguageCode, ...] = ("vi", "en")
+
+IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+COMPETENCE_CODE = r"^[0-9]\.[0-9]$"
+DOMAIN_CODE = r"^[0-9]$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Localized(Strict):
+    """A learner-facing text in both course languages."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, language: LanguageCode) -> str:
+        return getattr(self, language)
+
+
+class Level(Strict):
+    number: int = Field(ge=1, le=8)
+    code: str = Field(min_length=1, description="The Circular's short code, e.g. CB1, TC2")
+    name: Localized
+
+
+class Competence(Strict):
+    code: str = Field(pattern=COMPETENCE_CODE, description="e.g. '4.2'")
+    name: Localized
+
+
+class Domain(Strict):
+    code: str = Field(pattern=DOMAIN_CODE)
+    name: Localized
+    competences: tuple[Competence, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _competences_belong_to_domain(self) -> Domain:
+        for competence in self.competences:
+            if not competence.code.startswith(self.code + "."):
+                raise ValueError(f"competence {competence.code} is listed under domain {self.code}")
+        return self
+
+
+class LearnerGroup(Strict):
+    id: str = Field(pattern=IDENTIFIER)
+    name: Localized
+    description: Localized
+    targets: dict[str, int] = Field(description="target level (1-8) per domain code")
+
+    @field_validator("targets")
+    @classmethod
+    def _levels_in_range(cls, targets: dict[str, int]) -> dict[str, int]:
+        for domain, level in targets.items():
+            if not 1 <= level <= 8:
+                raise ValueError(f"target level for domain {domain} is {level}; allowed: 1 to 8")
+        return targets
+
+
+class Framework(Strict):
+    """The skill framework learners are assessed against (TT 02/2025 + domain 0 of QĐ 757)."""
+
+    name: Localized
+    source: str
+    levels: tuple[Level, ...] = Field(min_length=8, max_length=8)
+    domains: tuple[Domain, ...] = Field(min_length=1)
+    groups: tuple[LearnerGroup, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Framework:
+        if [level.number for level in self.levels] != list(range(1, 9)):
+            raise ValueError("levels must be numbered 1 to 8 in order")
+        _require_unique("domain code", [d.code for d in self.domains])
+        _require_unique("competence code", [c.code for d in self.domains for c in d.competences])
+        _require_unique("group id", [g.id for g in self.groups])
+        domain_codes = {d.code for d in self.domains}
+        for group in self.groups:
+            if set(group.targets) != domain_codes:
+                missing = sorted(domain_codes - set(group.targets))
+                extra = sorted(set(group.targets) - domain_codes)
+                raise ValueError(
+                    f"group {group.id!r} must set a target for every domain; "
+                    f"missing: {missing or 'none'}, unknown: {extra or 'none'}"
+                )
+        return self
+
+    @property
+    def competences(self) -> dict[str, Competence]:
+        return {c.code: c for d in self.domains for c in d.competences}
+
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        return tuple(g.id for g in self.groups)
+
+    def group(self, group_id: str) -> LearnerGroup:
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
+
+
+class Module(Strict):
+    """One nbgrader assignment; its source lives in `notebooks/<id>/`."""
+
+    id: str = Field(pattern=IDENTIFIER, description="also the nbgrader assignment id and folder name")
+    title: Localized
+    notebooks: tuple[str, ...] = Field(min_length=1, description="notebook file names in the folder")
+    competences: tuple[str, ...] = Field(min_length=1)
+    target_levels: dict[str, int] = Field(description="target level (1-8) per learner group id")
+    points: float = Field(gt=0, description="total points of the module's graded cells")
+    kind: Literal["module", "pre_test", "post_test"] = "module"
+
+    @field_validator("notebooks")
+    @classmethod
+    def _notebook_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if "/" in name or "\\" in name or not name.endswith(".ipynb"):
+                raise ValueError(f"{name!r} is not a notebook file name like 'm01_welcome.ipynb'")
+        _require_unique("notebook", list(names))
+        return names
+
+    @field_validator("target_levels")
+    @classmethod
+    def _levels_in_range(cls, levels: dict[str, int]) -> dict[str, int]:
+        for group, level in levels.items():
+            if not 1 <= level <= 8:
+                raise ValueError(f"target level for group {group} is {level}; allowed: 1 to 8")
+        return levels
+
+    @property
+    def folder(self) -> str:
+        return self.id
+
+
+class LatePolicy(Strict):
+    grace_minutes: int = Field(default=15, ge=0)
+    penalty_per_day: float = Field(default=0.1, ge=0, le=1, description="fraction of the score per day")
+    max_days_late: int = Field(default=7, ge=0)
+
+
+class AssistantSettings(Strict):
+    """Where the assistant's answers come from; the offline tutor needs no network."""
+
+    backend: Literal["offline", "openai"] = "offline"
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; env OPENAI_BASE_URL")
+    model: str = "hocso-tutor"
+    api_key_env: str = Field(default="OPENAI_API_KEY", pattern=r"^[A-Z_][A-Z0-9_]*$")
+    timeout_seconds: float = Field(default=15, gt=0, le=300)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    fallback_to_offline: bool = True
+    daily_quota: int = Field(default=100, ge=0, description="questions per learner per day; 0 = no limit")
+    hints_only_on_graded: bool = True
+    log_conversations: bool = Field(default=False, description="opt-in local log, redacted text only")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError(f"{url!r} must start with http:// or https://")
+        return url or None
+
+
+class CourseInfo(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="nbgrader course id")
+    title: Localized
+    languages: tuple[LanguageCode, ...] = Field(min_length=1)
+    default_language: LanguageCode
+    pass_mark: float = Field(gt=0, le=1, description="fraction of the points needed to pass")
+
+    @model_validator(mode="after")
+    def _default_is_offered(self) -> CourseInfo:
+        _require_unique("language", list(self.languages))
+        if self.default_language not in self.languages:
+            raise ValueError(f"default_language {self.default_language!r} is not in languages")
+        return self
+
+
+class CourseFile(Strict):
+    """The contents of course.toml."""
+
+    course: CourseInfo
+    late_policy: LatePolicy = LatePolicy()
+    assistant: AssistantSettings = AssistantSettings()
+    modules: tuple[Module, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_modules(self) -> CourseFile:
+        _require_unique("module id", [m.id for m in self.modules])
+        return self
+
+
+class Course(Strict):
+    """A loaded course: both files validated together, plus where it lives on disk."""
+
+    root: Path
+    info: CourseInfo
+    late_policy: LatePolicy
+    assistant: AssistantSettings
+    modules: tuple[Module, ...]
+    framework: Framework
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def config_dir(self) -> Path:
+        return self.root / "course_config"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def apps_dir(self) -> Path:
+        return self.notebooks_dir / "apps"
+
+    def module(self, module_id: str) -> Module:
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        known = ", ".join(m.id for m in self.modules)
+        from hocso.config.errors import CourseConfigError
+
+        raise CourseConfigError(f"unknown module {module_id!r}; the course has: {known}")
+
+    def notebook_paths(self, module: Module) -> list[Path]:
+        return [self.notebooks_dir / module.folder / name for name in module.notebooks]
+
+
+def _require_unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} appears more than once")
+        seen.add(value)

@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated data home per test, the committed course, and the real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from hocso.config import Course, load_course
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own HOCSO_HOME, so nothing touches the developer's real gradebook."""
+    home = tmp_path_factory.mktemp("hocso-home")
+    monkeypatch.setenv("HOCSO_HOME", str(home))
+    monkeypatch.delenv("HOCSO_COURSE", raising=False)
+    monkeypatch.delenv("HOCSO_LANG", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return load_course(REPO_ROOT)
+
+
+@pytest.fixture
+def course_copy(tmp_path: Path) -> Path:
+    """A writable copy of the course (config and notebooks) for tests that break or grade it."""
+    target = tmp_path / "course"
+    shutil.copytree(REPO_ROOT / "course_config", target / "course_config")
+    shutil.copytree(REPO_ROOT / "notebooks", target / "notebooks")
+    return target
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Debian's Chromium; CI installs it, so there a missing browser fails instead of skipping."""
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    message = "Debian's chromium is not installed (apt-get install chromium); browser tests need it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
