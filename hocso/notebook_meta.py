@@ -1,0 +1,92 @@
+"""The course's notebook conventions, in one place: what hocso reads from cell metadata.
+
+nbgrader's own metadata (`cell.metadata.nbgrader`) marks solution, test and locked cells. hocso adds
+a small `cell.metadata.hocso` table:
+
+    lang        "vi" or "en" on a learner-facing markdown cell. Bilingual text comes in pairs: a "vi"
+                cell directly followed by its "en" twin. A per-language edition keeps one of each pair.
+    competence  the framework code ("4.2") an autograded test cell or a manual-graded answer assesses.
+    self_check  true on a visible-tests cell the learner may run before submitting (never graded).
+
+Code cells are shared by both languages; their printed text comes from `hocso.i18n.t`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from hocso.config.models import Course, Module
+
+HOCSO = "hocso"
+NBGRADER = "nbgrader"
+
+
+def hocso_meta(cell: Any) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get(HOCSO, {}))
+
+
+def nbgrader_meta(cell: Any) -> dict[str, Any]:
+    return dict(cell.get("metadata", {}).get(NBGRADER, {}))
+
+
+def cell_language(cell: Any) -> str | None:
+    return hocso_meta(cell).get("lang")
+
+
+def is_graded(cell: Any) -> bool:
+    return bool(nbgrader_meta(cell).get("grade"))
+
+
+def is_solution(cell: Any) -> bool:
+    return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_autograder_test(cell: Any) -> bool:
+    """A code cell that is graded but not a solution: nbgrader runs it to award points."""
+    return cell.get("cell_type") == "code" and is_graded(cell) and not is_solution(cell)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One graded cell of a module: what the gradebook scores and the competence it evidences."""
+
+    module: str
+    notebook: str  # nbgrader's notebook id: the file name without .ipynb
+    grade_id: str
+    points: float
+    competence: str | None
+    manual: bool  # graded by a person (a markdown or solution+grade cell) rather than by tests
+
+
+def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    exercises = []
+    for cell in notebook.cells:
+        if not is_graded(cell):
+            continue
+        meta = nbgrader_meta(cell)
+        exercises.append(
+            Exercise(
+                module=module.id,
+                notebook=notebook_path.stem,
+                grade_id=str(meta.get("grade_id", "")),
+                points=float(meta.get("points", 0) or 0),
+                competence=hocso_meta(cell).get("competence"),
+                manual=not is_autograder_test(cell),
+            )
+        )
+    return exercises
+
+
+def course_exercises(course: Course) -> list[Exercise]:
+    """Every graded cell of every module whose source notebook exists (missing ones are `hocso check`'s job)."""
+    exercises: list[Exercise] = []
+    for module in course.modules:
+        for path in course.notebook_paths(module):
+            if path.is_file():
+                exercises += notebook_exercises(module, path)
+    return exercises
