@@ -35,7 +35,7 @@ def _install_fingerprint() -> str:
 
 def ensure_environment() -> None:
     """Create `.venv` and install hocso[test] into it, unless it is already current."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain itself on an old Python
         sys.exit(f"hocso needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)

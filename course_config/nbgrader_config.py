@@ -22,4 +22,3 @@ c.CourseDirectory.root = str(_runtime)
 c.CourseDirectory.source_directory = str(_course.notebooks_dir)
 c.CourseDirectory.db_url = gradebook_url(_course)
 c.Exchange.root = str(_runtime / "exchange")
-c.Exchange.course_id = _course.id

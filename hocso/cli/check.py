@@ -1,0 +1,48 @@
+"""`hocso check`: the course linter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from hocso.config import load_course
+from hocso.course_check import check_course
+
+
+@click.command()
+@click.option(
+    "--course",
+    "course_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON, for scripts and editors.")
+def check(course_path: Path | None, as_json: bool) -> None:
+    """Check the whole course before you release it.
+
+    Finds every problem at once: broken or unreadable notebooks, missing module folders or notebooks,
+    nbgrader mistakes (duplicate grade ids, unlocked test cells, missing solution markers, unbalanced
+    hidden tests), competences that are not in the framework, text missing in Vietnamese or English,
+    and outputs left in committed notebooks. Each line names the file and cell and says how to fix it.
+
+    Exits 0 when the course is clean and 1 when anything needs fixing.
+    """
+    course = load_course(course_path)
+    problems = check_course(course)
+    if as_json:
+        click.echo(
+            json.dumps([problem.to_dict(course.root) for problem in problems], ensure_ascii=False, indent=2)
+        )
+    else:
+        for problem in problems:
+            click.echo(problem.render(course.root))
+        if problems:
+            noun = "problem" if len(problems) == 1 else "problems"
+            click.secho(f"\n{len(problems)} {noun} found in {course.root}.", fg="red", err=True)
+        else:
+            click.secho(f"The course in {course.root} passed every check.", fg="green")
+    if problems:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,95 @@
+"""`hocso check`: lint the whole course and report every problem at once, each with its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hocso.config.models import Course, Module
+from hocso.course_check.notebook_rules import (
+    Rule,
+    bilingual_text,
+    committed_outputs,
+    competence_tags,
+    graded_points,
+    nbgrader_metadata,
+    read_notebook,
+)
+from hocso.course_check.problems import Problem
+from hocso.i18n import CATALOG_DIR, missing_translations
+
+__all__ = ["Problem", "check_course"]
+
+
+def check_course(course: Course) -> list[Problem]:
+    """Every problem in the course's modules, apps and i18n catalog, in a stable order."""
+    known = set(course.framework.competences)
+    problems: list[Problem] = []
+    for index, module in enumerate(course.modules):
+        problems += _check_module(course, index, module, known)
+    for app in sorted(course.apps_dir.glob("*.ipynb")) if course.apps_dir.is_dir() else []:
+        problems += _check_notebook(app, [committed_outputs, nbgrader_metadata, bilingual_text])[0]
+    problems += [
+        Problem(
+            CATALOG_DIR / f"{line.split('.')[0]}.toml",
+            line.split(":")[0],
+            line.split(": ", 1)[1],
+            "add the text",
+        )
+        for line in missing_translations()
+    ]
+    return problems
+
+
+def _check_module(course: Course, index: int, module: Module, known: set[str]) -> list[Problem]:
+    folder = course.notebooks_dir / module.folder
+    config = course.config_dir / "course.toml"
+    if not folder.is_dir():
+        return [
+            Problem(
+                folder,
+                "",
+                f"module {module.id} has no folder",
+                f"create notebooks/{module.folder}/ with {', '.join(module.notebooks)} (or remove modules[{index}])",
+            )
+        ]
+    problems: list[Problem] = []
+    total = 0.0
+    rules: list[Rule] = [
+        committed_outputs,
+        nbgrader_metadata,
+        bilingual_text,
+        competence_tags(known, set(module.competences)),
+    ]
+    for path in course.notebook_paths(module):
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    path,
+                    "",
+                    f"notebook of module {module.id} is missing",
+                    f"create it or fix modules[{index}].notebooks",
+                )
+            )
+            continue
+        found, notebook = _check_notebook(path, rules)
+        problems += found
+        total += graded_points(notebook) if notebook is not None else module.points
+    if not problems and abs(total - module.points) > 1e-9:
+        problems.append(
+            Problem(
+                config,
+                f"modules[{index}].points (module {module.id})",
+                f"says {module.points:g} but the notebooks' graded cells add up to {total:g}",
+                f"set points = {total:g} or change the cells' points",
+            )
+        )
+    return problems
+
+
+def _check_notebook(path: Path, rules: list[Rule]) -> tuple[list[Problem], object | None]:
+    notebook, problems = read_notebook(path)
+    if notebook is None:
+        return problems, None
+    for rule in rules:
+        problems += list(rule(path, notebook))
+    return problems, notebook
