@@ -45,7 +45,7 @@ def ensure_environment() -> None:
         return
     print("Installing hocso and its dependencies (a few minutes the first time) ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "--upgrade", "pip", "setuptools>=69", "wheel"], check=True)
+    subprocess.run([*pip, "--upgrade", "pip", "setuptools>=77", "wheel"], check=True)
     subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
     STAMP.write_text(fingerprint)
 

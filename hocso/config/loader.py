@@ -92,7 +92,12 @@ def _validate(model: type[M], path: Path, problems: list[ConfigProblem]) -> M | 
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems += [_problem_from_pydantic(model, path, detail) for detail in error.errors()]
+        details = error.errors()
+        problems += [
+            _problem_from_pydantic(model, path, detail)
+            for detail in details
+            if not _echo_of_inner_error(detail, details)
+        ]
         return None
 
 
@@ -106,8 +111,16 @@ def _problem_from_pydantic(model: type[BaseModel], path: Path, detail: Any) -> C
     if detail["type"] == "missing":
         return ConfigProblem(path, key, "required key is missing")
     message = detail["msg"].removeprefix("Value error, ")
-    shown = "" if isinstance(value, dict) else f" = {value!r}"
+    shown = "" if isinstance(value, dict | list | tuple) else f" = {value!r}"
     return ConfigProblem(path, key + shown, message)
+
+
+def _echo_of_inner_error(detail: Any, details: list[Any]) -> bool:
+    """A list that is "too short" only because one of its items failed adds nothing to that item's error."""
+    if detail["type"] not in {"too_short", "too_long"}:
+        return False
+    loc = tuple(detail["loc"])
+    return any(tuple(other["loc"])[: len(loc)] == loc and len(other["loc"]) > len(loc) for other in details)
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:

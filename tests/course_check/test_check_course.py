@@ -1,0 +1,208 @@
+"""`hocso check` finds each kind of course mistake, names file and cell, and passes a clean module."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from hocso.cli import cli
+from hocso.config import load_course
+from hocso.course_check import check_course
+
+
+def _grader(grade_id: str, *, grade: bool, solution: bool, locked: bool, points: float | None = None) -> dict:
+    meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": grade_id, "schema_version": 3}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def clean_module_notebook() -> nbformat.NotebookNode:
+    """A small module notebook that follows every convention (10 points, competences of m01)."""
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Chào mừng", metadata={"hocso": {"lang": "vi"}}),
+            new_markdown_cell("# Welcome", metadata={"hocso": {"lang": "en"}}),
+            new_code_cell(
+                "def count_files(names):\n    ### BEGIN SOLUTION\n    return len(names)\n    ### END SOLUTION",
+                metadata=_grader("count_files", grade=False, solution=True, locked=False),
+            ),
+            new_code_cell("assert count_files([]) == 0", metadata={"hocso": {"self_check": True}}),
+            new_code_cell(
+                "assert count_files(['a']) == 1\n### BEGIN HIDDEN TESTS\nassert count_files(['a', 'b']) == 2\n### END HIDDEN TESTS",
+                metadata={
+                    **_grader("count_files_tests", grade=True, solution=False, locked=True, points=7),
+                    "hocso": {"competence": "1.3"},
+                },
+            ),
+            new_markdown_cell(
+                "Viết câu trả lời ở đây.",
+                metadata={
+                    **_grader("reflection", grade=True, solution=True, locked=False, points=3),
+                    "hocso": {"competence": "5.1"},
+                },
+            ),
+        ]
+    )
+
+
+def _write(course_root: Path, notebook: nbformat.NotebookNode, name: str = "m01_welcome.ipynb") -> Path:
+    folder = course_root / "notebooks" / "m01"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    nbformat.write(notebook, path)
+    return path
+
+
+def _m01_problems(course_root: Path) -> list[str]:
+    problems = check_course(load_course(course_root))
+    return [
+        p.render(course_root) for p in problems if "notebooks/m01/" in str(p.file) or "modules[0]" in p.where
+    ]
+
+
+def test_clean_module_has_no_problems(course_copy: Path) -> None:
+    _write(course_copy, clean_module_notebook())
+    assert _m01_problems(course_copy) == []
+
+
+def _cell(notebook, grade_id: str):
+    return next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _duplicate_id(nb) -> None:
+    _cell(nb, "reflection").metadata.nbgrader.grade_id = "count_files_tests"
+
+
+def _points_on_ungraded(nb) -> None:
+    _cell(nb, "count_files").metadata.nbgrader.points = 2
+
+
+def _no_solution_markers(nb) -> None:
+    _cell(nb, "count_files").source = "def count_files(names):\n    return len(names)"
+
+
+def _unbalanced_hidden(nb) -> None:
+    _cell(nb, "count_files_tests").source = "### BEGIN HIDDEN TESTS\nassert count_files(['a']) == 1"
+
+
+def _unlocked_tests(nb) -> None:
+    _cell(nb, "count_files_tests").metadata.nbgrader.locked = False
+
+
+def _unknown_competence(nb) -> None:
+    _cell(nb, "count_files_tests").metadata.hocso.competence = "9.9"
+
+
+def _competence_of_other_module(nb) -> None:
+    _cell(nb, "count_files_tests").metadata.hocso.competence = "6.3"
+
+
+def _missing_en_twin(nb) -> None:
+    del nb.cells[1]
+
+
+def _untagged_text(nb) -> None:
+    nb.cells.insert(2, new_markdown_cell("Some text"))
+
+
+def _committed_outputs(nb) -> None:
+    nb.cells[3].outputs = [new_output("stream", name="stdout", text="hi\n")]
+    nb.cells[3].execution_count = 4
+
+
+def _wrong_points_total(nb) -> None:
+    _cell(nb, "reflection").metadata.nbgrader.points = 5
+
+
+CASES: list[tuple[str, Callable, list[str]]] = [
+    ("duplicate grade id", _duplicate_id, ["grade id 'count_files_tests'", "used by 2 cells"]),
+    (
+        "points on ungraded",
+        _points_on_ungraded,
+        ["cell 2 (grade id 'count_files')", "has points but is not graded"],
+    ),
+    ("no solution markers", _no_solution_markers, ["cell 2 (grade id 'count_files')", "no solution markers"]),
+    (
+        "unbalanced hidden",
+        _unbalanced_hidden,
+        ["cell 4 (grade id 'count_files_tests')", "unbalanced hidden-test markers"],
+    ),
+    (
+        "unlocked tests",
+        _unlocked_tests,
+        ["cell 4 (grade id 'count_files_tests')", "not locked", "locked = true"],
+    ),
+    ("unknown competence", _unknown_competence, ["competence '9.9' is not in the framework"]),
+    (
+        "other module's competence",
+        _competence_of_other_module,
+        ["competence '6.3' is not one of this module's"],
+    ),
+    ("missing translation", _missing_en_twin, ["cell 0", "vi text has no en twin"]),
+    ("untagged text", _untagged_text, ["cell 2", "learner text has no language tag"]),
+    ("committed outputs", _committed_outputs, ["cell 3", "committed outputs"]),
+    ("points total", _wrong_points_total, ["modules[0].points (module m01)", "says 10 but", "add up to 12"]),
+]
+
+
+@pytest.mark.parametrize(("name", "mutate", "fragments"), CASES, ids=[c[0] for c in CASES])
+def test_each_problem_is_found_with_its_location(course_copy: Path, name, mutate, fragments) -> None:
+    notebook = clean_module_notebook()
+    mutate(notebook)
+    _write(course_copy, notebook)
+    found = "\n".join(_m01_problems(course_copy))
+    for fragment in fragments:
+        assert fragment in found, f"{name}: {fragment!r} not in:\n{found}"
+    assert "fix:" in found
+
+
+def test_unreadable_and_old_notebooks(course_copy: Path) -> None:
+    path = _write(course_copy, clean_module_notebook())
+    path.write_text("{ not json", encoding="utf-8")
+    assert any("not a readable notebook" in line for line in _m01_problems(course_copy))
+    path.write_text(
+        json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}), encoding="utf-8"
+    )
+    assert any("nbformat version 3 is not 4" in line for line in _m01_problems(course_copy))
+    raw = json.loads(nbformat.writes(clean_module_notebook()))
+    raw["cells"][0]["cell_type"] = "picture"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert any("invalid nbformat" in line for line in _m01_problems(course_copy))
+
+
+def test_missing_folder_and_notebook(course_copy: Path) -> None:
+    found = "\n".join(p.render(course_copy) for p in check_course(load_course(course_copy)))
+    # the committed course may already have m01; a copy without it must say what to create
+    target = course_copy / "notebooks" / "m02"
+    if target.exists():
+        import shutil
+
+        shutil.rmtree(target)
+    found = "\n".join(p.render(course_copy) for p in check_course(load_course(course_copy)))
+    assert "notebooks/m02: module m02 has no folder" in found
+    assert "create notebooks/m02/ with m02_passwords.ipynb" in found
+    _write(course_copy, clean_module_notebook(), name="other.ipynb")
+    (course_copy / "notebooks" / "m01" / "m01_welcome.ipynb").unlink(missing_ok=True)
+    found = "\n".join(_m01_problems(course_copy))
+    assert "m01_welcome.ipynb: notebook of module m01 is missing" in found
+
+
+def test_cli_exit_codes_and_json(course_copy: Path) -> None:
+    runner = CliRunner()
+    notebook = clean_module_notebook()
+    _unlocked_tests(notebook)
+    _write(course_copy, notebook)
+    result = runner.invoke(cli, ["check", "--course", str(course_copy)])
+    assert result.exit_code == 1
+    assert "notebooks/m01/m01_welcome.ipynb: cell 4 (grade id 'count_files_tests')" in result.output
+    result = runner.invoke(cli, ["check", "--course", str(course_copy), "--json"])
+    records = json.loads(result.stdout)
+    assert {"file", "where", "message", "fix"} <= set(records[0])
+    assert any(r["file"] == "notebooks/m01/m01_welcome.ipynb" for r in records)
