@@ -38,7 +38,7 @@ def read_notebook(path: Path) -> tuple[Any | None, list[Problem]]:
             Problem(path, "", f"nbformat version {version} is not 4", "re-save it with JupyterLab 4")
         ]
     try:
-        notebook = nbformat.from_dict(raw)
+        notebook = nbformat.reads(json.dumps(raw), as_version=4)
         nbformat.validate(notebook)
     except (nbformat.ValidationError, KeyError, AttributeError, TypeError) as error:
         message = str(error).splitlines()[0] or type(error).__name__
