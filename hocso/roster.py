@@ -26,7 +26,23 @@ from hocso.errors import HocsoError
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("learner_id", "name", "group", "unit")
 
-__all__ = ["REQUIRED_COLUMNS", "Learner", "Roster", "RosterError", "RosterProblem", "load_roster"]
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "Learner",
+    "Roster",
+    "RosterError",
+    "RosterProblem",
+    "default_roster_path",
+    "load_roster",
+    "parse_roster",
+]
+
+
+def default_roster_path(course: Course) -> Path:
+    """Where a course keeps its roster when no path is given: beside the gradebook, outside git (learner data)."""
+    from hocso.config import course_runtime_dir
+
+    return course_runtime_dir(course) / "roster.csv"
 
 
 @dataclass(frozen=True)

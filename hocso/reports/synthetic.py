@@ -74,7 +74,6 @@ def _write_course(root: Path, framework_file: Path, modules: int) -> Course:
     framework = _read_toml(root / "course_config" / "framework.toml", [])
     assert framework is not None
     codes = [c["code"] for d in framework["domains"] for c in d["competences"]]
-    groups = [g["id"] for g in framework["groups"]]
     lines = [
         "[course]",
         'id = "synthetic"',
@@ -90,7 +89,8 @@ def _write_course(root: Path, framework_file: Path, modules: int) -> Course:
             competences = [codes[(2 * index) % len(codes)], codes[(2 * index + 1) % len(codes)]]
         else:  # the tests sample across the framework, as a placement test would
             competences = [codes[i] for i in range(0, len(codes), 5)][:2]
-        levels = ", ".join(f"{g} = {2 + (index + i) % 4}" for i, g in enumerate(groups))
+        domain = competences[0].split(".")[0]  # aim each module at the group's target for its main domain
+        levels = ", ".join(f"{g['id']} = {g['targets'][domain]}" for g in framework["groups"])
         lines += [
             "",
             "[[modules]]",
@@ -130,7 +130,9 @@ def _write_roster(path: Path, course: Course, learners: int, units: int, seed: i
     lines = ["learner_id,name,group,unit"]
     for n in range(learners):
         name = f"{FAMILY[rng.integers(len(FAMILY))]} {MIDDLE[rng.integers(len(MIDDLE))]} {GIVEN[rng.integers(len(GIVEN))]}"
-        lines.append(f"hv{n:05d},{name},{groups[n % len(groups)]},Đơn vị {1 + (n * 7) % units:02d}")
+        lines.append(
+            f"hv{n:05d},{name},{groups[n % len(groups)]},Đơn vị {1 + (n // len(groups)) % units:02d}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -1,0 +1,98 @@
+"""`hocso report`: competence reports from the gradebook, for instructors and units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hocso.config import gradebook_url, load_course
+from hocso.i18n import t
+from hocso.reports.export import FORMATS, write_report
+from hocso.reports.scores import load_scores
+from hocso.reports.summary import build_report
+from hocso.roster import RosterError, default_roster_path, load_roster
+
+
+@click.command()
+@click.option(
+    "--course",
+    "course_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
+)
+@click.option(
+    "--roster",
+    "roster_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster CSV with columns learner_id, name, group, unit (default: roster.csv beside the gradebook).",
+)
+@click.option(
+    "--gradebook", default=None, help="nbgrader gradebook URL (default: the course's, sqlite:///...)."
+)
+@click.option("--unit", default=None, help="Only learners of this unit.")
+@click.option(
+    "--group",
+    default=None,
+    help="Only learners of this group (leaders, staff, technical, soldiers, citizens).",
+)
+@click.option("--module", default=None, help="Only the exercises of this module (e.g. m04).")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="html",
+    show_default=True,
+    help="html: one offline file with plots; csv: a folder of tables; xlsx: one workbook; pdf: the HTML printed by Chromium.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write (default: competence-report.html/.xlsx/.pdf, or the folder competence-report/ for csv).",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["vi", "en"]),
+    default=None,
+    help="Language of the report (default: the course's default language).",
+)
+def report(
+    course_path: Path | None,
+    roster_path: Path | None,
+    gradebook: str | None,
+    unit: str | None,
+    group: str | None,
+    module: str | None,
+    format_: str,
+    out: Path | None,
+    language: str | None,
+) -> None:
+    """Write a competence report: where each learner, unit and group stands against the framework.
+
+    For every rostered learner: score and level reached per competence against their group's target
+    level. Per unit and per group: the spread of scores per competence and how many are below target.
+    Also the exercises failed most and, when the course has a pre-test and a post-test, each learner's
+    gain. A module shows its target level for a group when the learner scores at least the course's
+    pass mark on it, one level less from half the pass mark, nothing below that.
+
+    Examples:
+
+        hocso report --roster roster.csv
+        hocso report --unit "Đại đội 1" --format xlsx --out dd1.xlsx
+        hocso report --group citizens --format pdf --language en
+    """
+    course = load_course(course_path)
+    lang = language or course.info.default_language
+    path = roster_path or default_roster_path(course)
+    if roster_path is None and not path.is_file():
+        raise RosterError(t("reports.cli.no_roster", lang, path=path))
+    roster = load_roster(path, course)
+    url = gradebook or gradebook_url(course)
+    scores = load_scores(course, url)
+    result = build_report(course, scores, roster, unit=unit, group=group, module=module)
+    target = out or Path("competence-report" if format_ == "csv" else f"competence-report.{format_}")
+    written = write_report(result, format_, target, lang, gradebook=url)  # type: ignore[arg-type]
+    click.echo(t("reports.cli.written", lang, path=written))

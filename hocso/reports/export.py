@@ -1,0 +1,151 @@
+"""Write a CompetenceReport as CSV files, an XLSX workbook, one HTML file or a PDF.
+
+CSV and XLSX carry the same tables with the same numbers (headers in the report's language); CSV is
+written with a BOM because Excel, which most units open it with, otherwise garbles Vietnamese. The
+PDF is the HTML page printed by headless Chromium, the one converter that renders Vietnamese text and
+SVG faithfully offline; without Chromium `write_pdf` raises PdfConverterMissing saying what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from hocso.errors import HocsoError
+from hocso.i18n import t
+from hocso.reports.html import localized_table, render_html
+from hocso.reports.summary import CompetenceReport
+
+__all__ = [
+    "FORMATS",
+    "PdfConversionFailed",
+    "PdfConverterMissing",
+    "find_chromium",
+    "write_csv",
+    "write_html",
+    "write_pdf",
+    "write_report",
+    "write_xlsx",
+]
+
+Format = Literal["html", "csv", "xlsx", "pdf"]
+FORMATS: tuple[Format, ...] = ("html", "csv", "xlsx", "pdf")
+CHROMIUM_ENV = "HOCSO_CHROMIUM"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
+)
+
+
+class PdfConverterMissing(HocsoError):
+    """No Chromium to print the HTML report to PDF."""
+
+
+class PdfConversionFailed(HocsoError):
+    """Chromium ran but produced no PDF."""
+
+
+def write_report(
+    report: CompetenceReport, format: Format, out: Path, language: str, gradebook: str = ""
+) -> Path:
+    """Write `report` in `format` to `out` (a folder for csv, a file otherwise); return what was written."""
+    if format == "csv":
+        return write_csv(report, out, language)
+    if format == "xlsx":
+        return write_xlsx(report, out, language)
+    if format == "pdf":
+        return write_pdf(report, out, language, gradebook)
+    return write_html(report, out, language, gradebook)
+
+
+def write_csv(report: CompetenceReport, folder: Path, language: str) -> Path:
+    """One CSV per table (learners.csv, profile.csv, by_unit.csv, ...) in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in report.tables().items():
+        localized_table(_exportable(table), language).to_csv(
+            folder / f"{name}.csv", index=False, encoding="utf-8-sig"
+        )
+    return folder
+
+
+def write_xlsx(report: CompetenceReport, path: Path, language: str) -> Path:
+    """One sheet per table, in the order of `report.tables()`; streamed so 10,000 learners fit in memory."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, table in report.tables().items():
+        sheet = workbook.create_sheet(t(f"reports.sheets.{name}", language)[:31])
+        frame = localized_table(_exportable(table), language)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([None if _missing(value) else value for value in row])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def write_html(report: CompetenceReport, path: Path, language: str, gradebook: str = "") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(report, language, gradebook), encoding="utf-8")
+    return path
+
+
+def find_chromium() -> str | None:
+    if env := os.environ.get(CHROMIUM_ENV):
+        return env if Path(env).is_file() else None
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def write_pdf(
+    report: CompetenceReport, path: Path, language: str, gradebook: str = "", timeout: float = 120
+) -> Path:
+    chromium = find_chromium()
+    if chromium is None:
+        raise PdfConverterMissing(t("reports.cli.no_pdf", language))
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="hocso-pdf-") as scratch:
+        page = write_html(report, Path(scratch) / "report.html", language, gradebook)
+        command = [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={scratch}/profile",
+            f"--print-to-pdf={path}",
+            page.as_uri(),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise PdfConversionFailed(
+                t("reports.cli.pdf_failed", language, reason=f"timed out after {timeout:g} s")
+            ) from None
+    if not path.is_file() or path.stat().st_size == 0:
+        reason = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
+        raise PdfConversionFailed(t("reports.cli.pdf_failed", language, reason=reason))
+    return path
+
+
+def _exportable(table: pd.DataFrame) -> pd.DataFrame:
+    """Plain values for files: booleans as 0/1 so CSV and XLSX read back identically."""
+    return table.astype({c: "int64" for c in table.columns if table[c].dtype == bool})
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)

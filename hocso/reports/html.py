@@ -1,0 +1,193 @@
+"""The report as one self-contained HTML file: inline CSS, plots as data URIs, no script, no network.
+
+It must open on an offline laptop in a unit's office and print cleanly (the PDF is this page printed
+by Chromium), so everything lives in the one file and nothing runs.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import pandas as pd
+
+from hocso.i18n import t
+from hocso.reports import plots
+from hocso.reports.summary import CompetenceReport
+
+__all__ = ["column_label", "localized_table", "render_html"]
+
+PERCENT_COLUMNS = {"score", "mean_score", "q1_score", "median_score", "q3_score", "below_target_share"}
+PERCENT_COLUMNS |= {"fail_rate", "pre", "post", "gain"}
+HTML_ROW_LIMIT = 500  # a page with 10,000 rows is unreadable; exports carry the full lists
+
+CSS = """
+body { font-family: "Noto Sans", "Segoe UI", Roboto, Arial, sans-serif; margin: 2rem auto; max-width: 70rem;
+       color: #222; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
+     border-bottom: 2px solid #2980b9; padding-bottom: .2rem; }
+.meta { color: #666; font-size: .9rem; } .note { background: #f4f8fb; padding: .6rem .9rem; border-left: 4px solid #2980b9; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: .82rem; margin: .6rem 0; }
+th, td { border: 1px solid #ddd; padding: .2rem .45rem; text-align: right; }
+th { background: #eef3f7; } td:nth-child(-n+4) { text-align: left; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } }
+"""
+
+
+def column_label(column: str, language: str) -> str:
+    try:
+        return t(f"reports.columns.{column}", language)
+    except KeyError:
+        return column
+
+
+def localized_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The same numbers with column headers in the report's language (exports and HTML share it)."""
+    return frame.rename(columns={c: column_label(c, language) for c in frame.columns})
+
+
+def render_html(report: CompetenceReport, language: str, gradebook: str = "") -> str:
+    course = report.course
+    lang = language
+    sections = [
+        f"<h1>{_e(t('reports.html.title', lang, course=course.info.title(lang)))}</h1>",
+        f"<p class='meta'>{_e(t('reports.html.generated', lang, when=datetime.now().strftime('%Y-%m-%d %H:%M'), gradebook=gradebook))}<br>"
+        f"{_e(t('reports.html.scope', lang, scope=_scope(report, lang)))}</p>",
+        _overview(report, lang),
+    ]
+    profile = report.profile
+    if not profile.empty:
+        sections += [
+            _figure("heatmap_heading", plots.unit_score_heatmap(report.by_unit, lang), lang),
+            _figure(
+                "below_heading",
+                plots.below_target_heatmap(report.by_group, lang, _group_names(report, lang)),
+                lang,
+            ),
+            _figure("levels_heading", plots.level_distribution_chart(profile, lang), lang),
+        ]
+    if not report.exercises.empty:
+        sections.append(
+            _figure("exercises_heading", plots.hardest_exercises_chart(report.exercises, lang), lang)
+        )
+        sections.append(_table(report.exercises.head(20), lang))
+    sections.append(_gains(report, lang))
+    sections += [
+        f"<h2>{_e(t('reports.html.group_table', lang))}</h2>",
+        _table(report.by_group, lang),
+        f"<h2>{_e(t('reports.html.unit_table', lang))}</h2>",
+        _table(report.by_unit, lang),
+        f"<h2>{_e(t('reports.html.below_table', lang))}</h2>",
+        _table(report.below_target, lang),
+        f"<h2>{_e(t('reports.html.learners_table', lang))}</h2>",
+        _table(report.learners, lang),
+    ]
+    title = _e(t("reports.html.title", lang, course=course.info.title(lang)))
+    body = "\n".join(sections)
+    return (
+        f"<!DOCTYPE html>\n<html lang='{lang}'>\n<head>\n<meta charset='utf-8'>\n"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>\n<title>{title}</title>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _overview(report: CompetenceReport, lang: str) -> str:
+    profile = report.profile
+    below = int(profile.loc[profile["below_target"], "learner_id"].nunique()) if not profile.empty else 0
+    text = t(
+        "reports.html.overview_text",
+        lang,
+        learners=len(report.learners),
+        units=report.learners["unit"].nunique(),
+        competences=profile["competence"].nunique() if not profile.empty else 0,
+        below=below,
+    )
+    parts = [f"<h2>{_e(t('reports.html.overview', lang))}</h2>", f"<p>{_e(text)}</p>"]
+    if report.not_on_roster:
+        parts.append(
+            f"<p class='note'>{_e(t('reports.html.not_on_roster', lang, count=report.not_on_roster))}</p>"
+        )
+    pass_mark = report.course.info.pass_mark
+    rule = t(
+        "reports.html.rule_text", lang, pass_mark=round(pass_mark * 100), half_mark=round(pass_mark * 50)
+    )
+    parts += [f"<h2>{_e(t('reports.html.rule_heading', lang))}</h2>", f"<p class='note'>{_e(rule)}</p>"]
+    names = report.course.framework.competences
+    assessed = sorted(profile["competence"].unique()) if not profile.empty else []
+    if assessed:
+        items = "".join(
+            f"<li><b>{_e(c)}</b> {_e(names[c].name(lang)) if c in names else ''}</li>" for c in assessed
+        )
+        parts.append(f"<ul>{items}</ul>")
+    return "\n".join(parts)
+
+
+def _gains(report: CompetenceReport, lang: str) -> str:
+    heading = f"<h2>{_e(t('reports.html.gain_heading', lang))}</h2>"
+    gains = report.gains
+    if gains.empty:
+        return f"{heading}<p>{_e(t('reports.html.gain_none', lang))}</p>"
+    text = t(
+        "reports.html.gain_text",
+        lang,
+        count=len(gains),
+        mean=f"{gains['gain'].mean() * 100:+.1f}",
+        normalized=f"{gains['normalized_gain'].median():.2f}",
+    )
+    figure = plots.data_uri(plots.gain_histogram(gains, lang))
+    return f"{heading}<p>{_e(text)}</p><figure><img alt='{_e(t('reports.html.gain_heading', lang))}' src='{figure}'></figure>"
+
+
+def _figure(heading_key: str, figure: object, lang: str) -> str:
+    heading = t(f"reports.html.{heading_key}", lang)
+    return f"<h2>{_e(heading)}</h2><figure><img alt='{_e(heading)}' src='{plots.data_uri(figure)}'></figure>"  # type: ignore[arg-type]
+
+
+def _table(frame: pd.DataFrame, lang: str) -> str:
+    if frame.empty:
+        return f"<p>{_e(t('reports.html.empty', lang))}</p>"
+    shown = frame.head(HTML_ROW_LIMIT)
+    formatters = {c: _percent for c in shown.columns if c in PERCENT_COLUMNS}
+    formatters |= {c: _yes_no for c in shown.columns if c == "below_target"}
+    formatted = shown.copy()
+    for column, formatter in formatters.items():
+        formatted[column] = shown[column].map(formatter)
+    for column in formatted.columns:
+        if formatted[column].dtype.kind == "f":
+            formatted[column] = formatted[column].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    table = localized_table(formatted, lang).to_html(index=False, border=0, escape=True, na_rep="")
+    note = ""
+    if len(frame) > HTML_ROW_LIMIT:
+        note = f"<p class='meta'>{_e(t('reports.html.truncated', lang, shown=HTML_ROW_LIMIT, total=len(frame)))}</p>"
+    return table + note
+
+
+def _percent(value: object) -> str:
+    return "" if pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def _yes_no(value: object) -> str:
+    return "✗" if value else "✓"
+
+
+def _scope(report: CompetenceReport, lang: str) -> str:
+    parts = []
+    if report.unit:
+        parts.append(t("reports.html.scope_unit", lang, unit=report.unit))
+    if report.group:
+        group = report.course.framework.group(report.group).name(lang)
+        parts.append(t("reports.html.scope_group", lang, group=group))
+    if report.module:
+        parts.append(
+            t("reports.html.scope_module", lang, module=report.course.module(report.module).title(lang))
+        )
+    return ", ".join(parts) or t("reports.html.scope_all", lang)
+
+
+def _group_names(report: CompetenceReport, lang: str) -> dict[str, str]:
+    return {group.id: group.name(lang) for group in report.course.framework.groups}
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
