@@ -14,6 +14,7 @@ from hocso.errors import HocsoError
 COMMANDS: dict[str, str] = {
     "lab": "hocso.cli.lab:lab",
     "check": "hocso.cli.check:check",
+    "present": "hocso.cli.present:present",
     "report": "hocso.cli.report:report",
 }
 

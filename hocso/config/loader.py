@@ -56,6 +56,7 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
         info=course_file.course,
         late_policy=course_file.late_policy,
         assistant=course_file.assistant,
+        present=course_file.present,
         modules=course_file.modules,
         framework=framework,
     )

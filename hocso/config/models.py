@@ -176,6 +176,20 @@ class AssistantSettings(Strict):
         return url or None
 
 
+class PresentSettings(Strict):
+    """How `hocso present` serves the Voila apps to a classroom."""
+
+    pool_size: int = Field(
+        default=2, ge=0, le=50, description="kernels kept warm per app, so the first visitors wait no kernel start"
+    )
+    refill_delay_seconds: float = Field(
+        default=0.2, ge=0, le=60, description="pause before a used warm kernel is replaced"
+    )
+    cull_idle_minutes: int = Field(
+        default=60, ge=0, description="stop a visitor's kernel after this long idle and unwatched; 0 = never"
+    )
+
+
 class CourseInfo(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="nbgrader course id")
     title: Localized
@@ -197,6 +211,7 @@ class CourseFile(Strict):
     course: CourseInfo
     late_policy: LatePolicy = LatePolicy()
     assistant: AssistantSettings = AssistantSettings()
+    present: PresentSettings = PresentSettings()
     modules: tuple[Module, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -212,6 +227,7 @@ class Course(Strict):
     info: CourseInfo
     late_policy: LatePolicy
     assistant: AssistantSettings
+    present: PresentSettings = PresentSettings()
     modules: tuple[Module, ...]
     framework: Framework
 

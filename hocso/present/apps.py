@@ -1,0 +1,97 @@
+"""Which Voila apps a course has, and what each is called in both languages.
+
+Title convention (checked in this order):
+
+1. notebook metadata ``hocso.title = {"vi": "...", "en": "..."}``;
+2. the first markdown cell tagged ``hocso.lang = "vi"`` / ``"en"`` (the course's bilingual cell pairs):
+   its first heading line;
+3. the first markdown cell's first heading, used for both languages;
+4. the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from hocso.errors import HocsoError
+
+HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+class AppNotFound(HocsoError):
+    """`hocso present APP` named an app the course does not have."""
+
+
+@dataclass(frozen=True)
+class App:
+    """One widget-only notebook in `notebooks/apps/`."""
+
+    name: str  # the file name without .ipynb, e.g. m04_phishing
+    path: Path
+    title_vi: str
+    title_en: str
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def title(self, language: str) -> str:
+        return self.title_vi if language == "vi" else self.title_en
+
+
+def discover_apps(apps_dir: Path) -> list[App]:
+    """Every app notebook in `apps_dir`, sorted by name (m01_ before m02_)."""
+    if not apps_dir.is_dir():
+        return []
+    paths = sorted(p for p in apps_dir.glob("*.ipynb") if not p.name.startswith("."))
+    return [read_app(path) for path in paths]
+
+
+def find_app(apps: list[App], wanted: str) -> App:
+    """The app called `wanted` (name, file name, or unique prefix such as `m04`)."""
+    key = wanted.removesuffix(".ipynb")
+    exact = [app for app in apps if app.name == key]
+    matches = exact or [app for app in apps if app.name.startswith(key)]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(app.name for app in apps) or "none yet"
+    if not matches:
+        raise AppNotFound(f"no app {wanted!r} in notebooks/apps; the apps are: {known}")
+    raise AppNotFound(f"{wanted!r} matches several apps ({known}); give the full name")
+
+
+def read_app(path: Path) -> App:
+    """Read an app's titles without executing it (a broken file still gets a gallery entry)."""
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception:  # a half-written notebook must not take the gallery down; `hocso check` reports it
+        return App(name=path.stem, path=path, title_vi=path.stem, title_en=path.stem)
+    vi, en = _titles(notebook, fallback=path.stem)
+    return App(name=path.stem, path=path, title_vi=vi, title_en=en)
+
+
+def _titles(notebook: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
+    meta = notebook.metadata.get("hocso", {}).get("title")
+    if isinstance(meta, dict) and meta.get("vi") and meta.get("en"):
+        return str(meta["vi"]), str(meta["en"])
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    by_language: dict[str, str] = {}
+    for cell in markdown:
+        lang = cell.get("metadata", {}).get("hocso", {}).get("lang")
+        heading = _heading(cell.source)
+        if lang in ("vi", "en") and heading and lang not in by_language:
+            by_language[lang] = heading
+    if len(by_language) == 2:
+        return by_language["vi"], by_language["en"]
+    first = next((h for h in (_heading(cell.source) for cell in markdown) if h), None)
+    title = first or fallback
+    return by_language.get("vi", title), by_language.get("en", title)
+
+
+def _heading(source: str) -> str | None:
+    match = HEADING.search(source)
+    return match.group(1) if match else None
