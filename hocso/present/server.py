@@ -24,11 +24,12 @@ from voila.app import Voila
 
 from hocso.present.apps import App
 from hocso.present.classroom import Classroom, ClassroomHandler
+from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
 
 TEMPLATE_NAME = "hocso"
 SHARE_DIR = Path(__file__).parent / "share"  # holds voila/templates/hocso; added to JUPYTER_PATH
-PRESENT_URL_ENV = "HOCSO_PRESENT_URL"  # where app kernels reach the classroom state (loopback)
+
 
 # Widgets need comm messages and kernel info; nothing here runs code a visitor sends.
 VISITOR_MESSAGE_TYPES: tuple[str, ...] = (
@@ -37,6 +38,13 @@ VISITOR_MESSAGE_TYPES: tuple[str, ...] = (
     "comm_msg",
     "comm_info_request",
     "kernel_info_request",
+)
+
+
+FRONTEND_EXTENSIONS: tuple[str, ...] = (
+    "@jupyter-widgets/jupyterlab-manager",
+    "@voila-dashboards/widgets-manager8",
+    "@voila-dashboards/widgets-manager7",
 )
 
 
@@ -83,6 +91,10 @@ def voila_config(options: PresentOptions) -> Config:
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
+    # Only Voila's widget manager: lab extensions (nbgrader, notebook) fail outside JupyterLab and cost
+    # phones megabytes of JavaScript.
+    config.VoilaConfiguration.extension_allowlist = list(FRONTEND_EXTENSIONS)
+    config.VoilaConfiguration.extension_denylist = []  # voila 0.5.13 fails on None with an allowlist
     pools = {"default": {"pool_size": 0}}
     pools.update({app.file_name: {"pool_size": options.pool_size} for app in options.preheated_apps})
     config.VoilaConfiguration.preheat_kernel = options.pool_size > 0
