@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,11 +82,13 @@ def every_app_name() -> list[str]:
     return real_app_names() + sorted(FIXTURE_APPS)
 
 
-def build_course(target: Path, extra_apps: dict[str, tuple[tuple[str, str], str]], pool_size: int) -> Path:
+def build_course(
+    target: Path, extra_apps: dict[str, tuple[tuple[str, str], str]], pool_size: int, real_apps: bool = True
+) -> Path:
     """A course copy whose apps folder holds the real apps plus `extra_apps`, with a small pool."""
     shutil.copytree(REPO_ROOT / "course_config", target / "course_config")
     apps = target / "notebooks" / "apps"
-    if REAL_APPS_DIR.is_dir():
+    if real_apps and REAL_APPS_DIR.is_dir():
         shutil.copytree(REAL_APPS_DIR, apps)
     apps.mkdir(parents=True, exist_ok=True)
     for name, (title, source) in extra_apps.items():
@@ -181,6 +183,23 @@ def present_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Present
     server = start_present(course, pick_port(), root / "home")
     yield server
     stop_present(server.process)
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., PresentServer]]:
+    """Start a dedicated server on a course with only the given fixture apps; stopped after the test."""
+    started: list[PresentServer] = []
+
+    def start(apps: list[str], pool_size: int, *args: str) -> PresentServer:
+        extra = {name: FIXTURE_APPS[name] for name in apps}
+        course = build_course(tmp_path / f"course{len(started)}", extra, pool_size, real_apps=False)
+        server = start_present(course, pick_port(), tmp_path / "home", *args)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        stop_present(server.process)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
