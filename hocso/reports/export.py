@@ -91,8 +91,10 @@ def write_xlsx(report: CompetenceReport, path: Path, language: str) -> Path:
         sheet = workbook.create_sheet(t(f"reports.sheets.{name}", language)[:31])
         frame = localized_table(_exportable(table), language)
         sheet.append(list(frame.columns))
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([None if _missing(value) else value for value in row])
+        # native Python values: openpyxl type-checks every cell, and numpy scalars take its slow path
+        values = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
+        for row in values:
+            sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
@@ -145,7 +147,3 @@ def write_pdf(
 def _exportable(table: pd.DataFrame) -> pd.DataFrame:
     """Plain values for files: booleans as 0/1 so CSV and XLSX read back identically."""
     return table.astype({c: "int64" for c in table.columns if table[c].dtype == bool})
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)

@@ -34,7 +34,7 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "competence",
 )
 
-__all__ = ["SCORE_COLUMNS", "GradebookError", "exercise_table", "load_scores"]
+__all__ = ["SCORE_COLUMNS", "GradebookError", "GradebookMissing", "exercise_table", "load_scores"]
 
 # nbgrader's Grade.score, in SQL: manual beats auto, extra credit adds to either, unscored is 0.
 SCORES_SQL = """
@@ -67,7 +67,11 @@ REQUIRED_TABLES = {
 
 
 class GradebookError(HocsoError):
-    """The gradebook is missing or is not an nbgrader gradebook."""
+    """The gradebook cannot be read or is not an nbgrader gradebook."""
+
+
+class GradebookMissing(GradebookError):
+    """No gradebook file yet: nothing has been graded (or the path is wrong)."""
 
 
 def load_scores(course: Course, gradebook_url: str | None = None) -> pd.DataFrame:
@@ -135,7 +139,7 @@ def _sqlite_path(url: str) -> Path:
 
 def _read_sqlite(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise GradebookError(
+        raise GradebookMissing(
             f"no gradebook at {path}; grade some submissions first (hocso grade) or pass --gradebook"
         )
     # read-only: a report must never create or lock the gradebook graders are writing to
