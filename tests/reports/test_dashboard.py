@@ -35,7 +35,7 @@ def dashboard(cohort: SyntheticCohort) -> InstructorDashboard:
 def test_shows_the_whole_cohort_then_narrows_with_each_filter(
     dashboard: InstructorDashboard, cohort, scores
 ) -> None:
-    assert "500 learners, 20 units" in dashboard.content.value
+    assert "Learners: 500 · units: 20" in dashboard.content.value
     assert dashboard.content.value.count("<img") >= 4
     assert [value for _, value in dashboard.unit.options][1:] == list(cohort.roster.units)
     dashboard.unit.value = "Đơn vị 07"
@@ -46,7 +46,7 @@ def test_shows_the_whole_cohort_then_narrows_with_each_filter(
     )
     assert dashboard.report is not None
     assert dashboard.report.profile.equals(expected.profile)
-    assert f"{len(expected.learners)} learners, 1 units" in dashboard.content.value
+    assert f"Learners: {len(expected.learners)} · units: 1 " in dashboard.content.value
 
 
 def test_refresh_rereads_and_keeps_filters(dashboard: InstructorDashboard) -> None:
@@ -146,13 +146,13 @@ def test_voila_app_renders_the_synthetic_gradebook_in_chromium(
                 page.goto(url, wait_until="domcontentloaded", timeout=120_000)
                 summary = page.locator(".hocso-dashboard-summary")
                 summary.wait_for(timeout=120_000)
-                assert "500 learners, 20 units" in summary.inner_text()
+                assert "Learners: 500 · units: 20" in summary.inner_text()
                 page.locator("select").first.select_option(label="Đơn vị 04")
                 page.wait_for_function(
-                    "document.querySelector('.hocso-dashboard-summary').innerText.includes('1 units')",
+                    "document.querySelector('.hocso-dashboard-summary').innerText.includes('units: 1 ')",
                     timeout=60_000,
                 )
-                assert "25 learners" in summary.inner_text()
+                assert "Learners: 25 " in summary.inner_text()
                 assert page.locator(".hocso-dashboard-summary ~ img, img[alt]").count() >= 3
                 artifacts = REPO_ROOT / "test-artifacts" / "reports"
                 artifacts.mkdir(parents=True, exist_ok=True)
