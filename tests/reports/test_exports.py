@@ -33,10 +33,11 @@ def report(cohort: SyntheticCohort, scores: pd.DataFrame) -> CompetenceReport:
     return build_report(cohort.course, scores, cohort.roster)
 
 
-@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(("language", "group"), [("vi", None), ("en", "staff")])
 def test_xlsx_holds_the_same_numbers_as_the_csv(
-    report: CompetenceReport, tmp_path: Path, language: str
+    cohort: SyntheticCohort, scores: pd.DataFrame, tmp_path: Path, language: str, group: str | None
 ) -> None:
+    report = build_report(cohort.course, scores, cohort.roster, group=group)
     folder = write_csv(report, tmp_path / "csv", language)
     workbook = load_workbook(write_xlsx(report, tmp_path / "report.xlsx", language), read_only=True)
     names = list(report.tables())
