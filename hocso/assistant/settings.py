@@ -1,0 +1,108 @@
+"""Where the assistant's answers come from, resolved once from course.toml and the environment.
+
+course.toml's [assistant] table is the default; OPENAI_BASE_URL, the key variable named by
+`api_key_env` (OPENAI_API_KEY) and HOCSO_ASSISTANT_MODEL override it, as every OpenAI tool does. A
+remote endpoint on this machine or the LAN needs no real key (a placeholder is sent); a public one
+does, and the error names the variable to set. `describe()` tells which variables are set, never
+their values.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from hocso.assistant.errors import AssistantSettingsError
+from hocso.config.models import AssistantSettings
+
+BASE_URL_ENV = "OPENAI_BASE_URL"
+MODEL_ENV = "HOCSO_ASSISTANT_MODEL"
+PLACEHOLDER_KEY = "not-needed-for-local-servers"
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True)
+class ResolvedSettings:
+    """The settings in force: `backend` is "offline" or "openai" (any OpenAI-compatible server)."""
+
+    backend: str
+    base_url: str | None
+    model: str
+    api_key: str | None
+    api_key_env: str
+    timeout_seconds: float
+    max_retries: int
+    fallback_to_offline: bool
+    daily_quota: int
+    hints_only_on_graded: bool
+    log_conversations: bool
+
+    def describe(self) -> dict[str, object]:
+        """Safe to print or log: key names and whether they are set, never a key itself."""
+        return {
+            "backend": self.backend,
+            "base_url": self.base_url,
+            "model": self.model,
+            "api_key_env": self.api_key_env,
+            "api_key_set": bool(os.environ.get(self.api_key_env)),
+            "base_url_env_set": bool(os.environ.get(BASE_URL_ENV)),
+            "timeout_seconds": self.timeout_seconds,
+            "max_retries": self.max_retries,
+            "fallback_to_offline": self.fallback_to_offline,
+        }
+
+    def __repr__(self) -> str:
+        return f"ResolvedSettings({self.describe()})"
+
+
+def resolve_settings(settings: AssistantSettings | None = None) -> ResolvedSettings:
+    """Apply the environment to course.toml's [assistant] settings and check they can work."""
+    settings = settings or AssistantSettings()
+    base_url = os.environ.get(BASE_URL_ENV) or settings.base_url
+    backend = (
+        "openai"
+        if base_url and settings.backend == "offline" and os.environ.get(BASE_URL_ENV)
+        else settings.backend
+    )
+    model = os.environ.get(MODEL_ENV) or settings.model
+    api_key = os.environ.get(settings.api_key_env)
+    if backend == "openai":
+        base_url = base_url or OPENAI_URL
+        if not base_url.startswith(("http://", "https://")):
+            raise AssistantSettingsError(
+                f"{BASE_URL_ENV} or [assistant] base_url is {base_url!r}; it must start with http:// or https://"
+            )
+        if not api_key:
+            if not is_local(base_url):
+                raise AssistantSettingsError(
+                    f"the assistant talks to {base_url} but {settings.api_key_env} is not set; set it to your API "
+                    'key, or set [assistant] backend = "offline" in course_config/course.toml'
+                )
+            api_key = PLACEHOLDER_KEY
+    return ResolvedSettings(
+        backend=backend,
+        base_url=base_url if backend == "openai" else None,
+        model=model,
+        api_key=api_key if backend == "openai" else None,
+        api_key_env=settings.api_key_env,
+        timeout_seconds=settings.timeout_seconds,
+        max_retries=settings.max_retries,
+        fallback_to_offline=settings.fallback_to_offline,
+        daily_quota=settings.daily_quota,
+        hints_only_on_graded=settings.hints_only_on_graded,
+        log_conversations=settings.log_conversations,
+    )
+
+
+def is_local(url: str) -> bool:
+    """True for this machine and private LAN addresses (a classroom server, Ollama, llama.cpp)."""
+    host = urlsplit(url).hostname or ""
+    if host in ("localhost",) or host.endswith((".local", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
