@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "check": "hocso.cli.check:check",
     "present": "hocso.cli.present:present",
     "report": "hocso.cli.report:report",
+    "assistant": "hocso.cli.assistant:assistant",
 }
 
 
