@@ -136,8 +136,11 @@ def pre_post_gain(
         .groupby(["learner_id", "kind"], observed=True)["points"]
         .sum()
         .unstack("kind")
+        .reindex(columns=["pre_test", "post_test"])  # early in a course nobody has taken the post-test yet
         .dropna()
     )
+    if per_kind.empty:
+        return pd.DataFrame(columns=columns)
     gains = pd.DataFrame(
         {
             "pre": per_kind["pre_test"] / kinds["pre_test"],

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from hocso.reports.levels import LevelRule
+from hocso.reports.scores import SCORE_COLUMNS
 from hocso.reports.summary import CompetenceReport, ReportFilterError, build_report
 from hocso.reports.synthetic import SyntheticCohort
 
@@ -155,3 +156,26 @@ def test_learners_not_on_the_roster_are_counted_and_left_out(
     narrowed = build_report(cohort.course, scores, partial)
     assert narrowed.not_on_roster == scores["learner_id"].nunique() - 100
     assert narrowed.learners["learner_id"].nunique() == 100
+
+
+def test_an_empty_gradebook_gives_valid_empty_tables(cohort: SyntheticCohort, tmp_path) -> None:
+    from nbgrader.api import Gradebook
+
+    from hocso.reports.html import render_html
+    from hocso.reports.scores import load_scores
+    from hocso.reports.synthetic import _alembic_on_path
+
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with _alembic_on_path(), Gradebook(url, course_id=cohort.course.id):
+        pass
+    empty = load_scores(cohort.course, url)
+    assert empty.empty and list(empty.columns) == list(SCORE_COLUMNS)
+    report = build_report(cohort.course, empty, cohort.roster)
+    assert (report.profile["level"] == 0).all() and report.profile["below_target"].all()
+    assert report.exercises.empty and report.gains.empty
+    assert "<html" in render_html(report, "vi")
+
+
+def test_no_gain_before_anyone_takes_the_post_test(cohort: SyntheticCohort, scores: pd.DataFrame) -> None:
+    early = scores[scores["module"] == cohort.course.modules[0].id]
+    assert build_report(cohort.course, early, cohort.roster).gains.empty
