@@ -45,7 +45,9 @@ from hocso.roster import RosterError, default_roster_path, load_roster
     type=click.Choice(FORMATS),
     default="html",
     show_default=True,
-    help="html: one offline file with plots; csv: a folder of tables; xlsx: one workbook; pdf: the HTML printed by Chromium.",
+    help="html: one offline file with plots; csv: a folder of tables; xlsx: one workbook; pdf: the HTML "
+    "printed by headless Chromium ($HOCSO_CHROMIUM or chromium on PATH; without it the command stops and "
+    "says so, and you can print the HTML from any browser).",
 )
 @click.option(
     "--out",
@@ -78,8 +80,8 @@ def report(
     gain. A module shows its target level for a group when the learner scores at least the course's
     pass mark on it, one level less from half the pass mark, nothing below that.
 
+    \b
     Examples:
-
         hocso report --roster roster.csv
         hocso report --unit "Đại đội 1" --format xlsx --out dd1.xlsx
         hocso report --group citizens --format pdf --language en
