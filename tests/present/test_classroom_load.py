@@ -7,7 +7,6 @@ kernels, after minus before, divided by the visitors) goes to test-artifacts/pre
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
 import time
@@ -23,12 +22,14 @@ VISITORS = 30
 POOL = 2  # course.toml's default
 
 
-def test_thirty_visitors_at_once_all_get_working_widgets(start_server, artifacts_dir: Path) -> None:
+def test_thirty_visitors_at_once_all_get_working_widgets(
+    start_server, artifacts_dir: Path, run_async
+) -> None:
     server = start_server(["zz_fixture_button"], POOL)
     time.sleep(3)  # let the warm pool fill, as it has long before a class arrives
     before = server_memory_mb(server.process.pid)
     started = time.monotonic()
-    results = asyncio.run(classroom(server.app_url("zz_fixture_button"), VISITORS, timeout=240))
+    results = run_async(classroom(server.app_url("zz_fixture_button"), VISITORS, timeout=240))
     wall = time.monotonic() - started
     after = server_memory_mb(server.process.pid)
     failures = [r.error for r in results if not r.ok]

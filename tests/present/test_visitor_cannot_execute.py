@@ -97,12 +97,12 @@ async def attack(ws_url: str, marker: Path, subprotocol: str | None) -> list[dic
 
 @pytest.mark.parametrize("subprotocol", [None, "v1.kernel.websocket.jupyter.org"])
 def test_visitor_cannot_execute_code_through_the_kernel_websocket(
-    present_server, tmp_path: Path, subprotocol: str | None
+    present_server, tmp_path: Path, subprotocol: str | None, run_async
 ) -> None:
     marker = tmp_path / "pwned.txt"
     kernel_id = kernel_id_of(present_server.app_url("zz_fixture_button"))
     ws_url = f"{present_server.url.replace('http', 'ws')}api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
-    replies = asyncio.run(attack(ws_url, marker, subprotocol))
+    replies = run_async(attack(ws_url, marker, subprotocol))
     text = json.dumps([r for r in replies if "binary" not in r]) + "".join(
         r["binary"].decode("latin-1") for r in replies if "binary" in r
     )
