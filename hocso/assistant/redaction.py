@@ -42,6 +42,7 @@ _BANK_CONTEXT = re.compile(
     r"vpbank|tpbank|sacombank|\bshb\b|\bvib\b|\bocb\b|hdbank|momo|ngân hàng|ngan hang|\bbank\b)",
     re.IGNORECASE,
 )
+_CARD_CONTEXT = re.compile(r"(?:thẻ|the\b|card|visa|master|atm|napas|jcb|amex)", re.IGNORECASE)
 _ID_CONTEXT = re.compile(
     r"(?:cccd|cmnd|căn cước|can cuoc|chứng minh|chung minh|định danh|dinh danh|\bcmt\b|"
     r"id card|identity|national id|\bid\b|số cm)",
@@ -195,8 +196,12 @@ def _passwords(text: str) -> list[Redaction]:
 def _cards(text: str) -> list[Redaction]:
     items = []
     for match in _CARD.finditer(text):
-        if 13 <= len(_digits(match.group())) <= 19 and luhn_valid(match.group()):
-            items.append(_item("card", text, match.start(), match.end()))
+        if not (13 <= len(_digits(match.group())) <= 19 and luhn_valid(match.group())):
+            continue
+        near_bank = _near(_BANK_CONTEXT, text, match.start(), match.end(), before=45)
+        if near_bank and not _near(_CARD_CONTEXT, text, match.start(), match.end(), before=45):
+            continue  # an account number that happens to pass Luhn
+        items.append(_item("card", text, match.start(), match.end()))
     return items
 
 

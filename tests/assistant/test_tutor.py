@@ -1,0 +1,92 @@
+"""The offline tutor: quotes and cites the course in the learner's language, or says it cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from hocso.assistant.tutor import OfflineTutor, guess_language
+from hocso.config import load_course
+
+
+def test_answers_in_vietnamese_with_a_cited_quote(tutor: OfflineTutor) -> None:
+    reply = tutor.reply("Làm sao kiểm tra một đường link trước khi bấm?", "vi")
+    assert reply.covered
+    assert "Theo nội dung khóa học" in reply.text
+    assert "Nguồn:" in reply.text
+    assert reply.citations[0].module == "m05"
+    assert "Bài m05: Đường link an toàn" in reply.citations[0].source
+
+
+def test_answers_in_english_with_a_cited_quote(tutor: OfflineTutor) -> None:
+    reply = tutor.reply("What is two-step verification?", "en")
+    assert reply.covered and "Source:" in reply.text
+    assert reply.citations[0].module == "m03"
+    assert "Module m03" in reply.citations[0].source
+
+
+def test_text_typed_without_diacritics_finds_the_passage(tutor: OfflineTutor) -> None:
+    reply = tutor.reply("lua dao qua tin nhan", "vi")
+    assert reply.covered
+    assert reply.citations[0].module == "m04"
+
+
+def test_says_plainly_when_the_course_does_not_cover_it(tutor: OfflineTutor) -> None:
+    for question, language in [
+        ("How do I bake bread?", "en"),
+        ("Cách nấu phở ngon?", "vi"),
+        ("What is the capital of France?", "en"),
+    ]:
+        reply = tutor.reply(question, language)
+        assert not reply.covered
+        assert reply.citations == ()
+    assert "does not cover" in tutor.reply("Who won the football match?", "en").text
+    assert "chưa nói về" in tutor.reply("giá vàng hôm nay", "vi").text
+
+
+def test_works_with_no_course_and_no_notebooks() -> None:
+    tutor = OfflineTutor(None)
+    assert len(tutor.index) > 0
+    assert tutor.reply("deepfake là gì", "vi").covered
+
+
+def test_indexes_notebook_markdown_and_cites_module_and_section(course_copy: Path) -> None:
+    folder = course_copy / "notebooks" / "m04"
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "## Dấu hiệu của tin nhắn giả ngân hàng\n\nTin nhắn giả ngân hàng thường có tên thương hiệu viết sai và đường link lạ, kèm lời dọa khóa tài khoản trong 24 giờ.",
+                metadata={"hocso": {"lang": "vi"}},
+            ),
+            new_markdown_cell(
+                "## Signs of a fake bank text\n\nA fake bank text usually misspells the brand name, carries a strange link and threatens to lock the account within 24 hours.",
+                metadata={"hocso": {"lang": "en"}},
+            ),
+            new_code_cell("print('hi')"),
+        ]
+    )
+    nbformat.write(notebook, folder / "m04_phishing.ipynb")
+    tutor = OfflineTutor(load_course(course_copy))
+    vi = tutor.reply("tin nhắn giả ngân hàng dọa khóa tài khoản", "vi")
+    assert vi.citations[0].kind == "notebook"
+    assert (
+        vi.citations[0].source
+        == "Bài m04: Lừa đảo trực tuyến qua email, SMS, Zalo và cuộc gọi — Dấu hiệu của tin nhắn giả ngân hàng"
+    )
+    en = tutor.reply("fake bank text misspells the brand", "en")
+    assert en.citations[0].source.endswith("— Signs of a fake bank text")
+
+
+def test_graded_questions_get_hints_not_code(tutor: OfflineTutor) -> None:
+    reply = tutor.reply("How do I check a link before clicking it?", "en", graded=True)
+    assert "hints rather than the solution" in reply.text
+    assert "```" not in reply.text
+
+
+def test_language_guess() -> None:
+    assert guess_language("mật khẩu là gì") == "vi"
+    assert guess_language("mat khau la gi") == "vi"
+    assert guess_language("what is a password") == "en"
