@@ -7,6 +7,10 @@ Title convention (checked in this order):
    its first heading line;
 3. the first markdown cell's first heading, used for both languages;
 4. the file name.
+
+Audience: an app whose metadata says ``hocso.audience = "facilitator"`` (or whose name starts with
+``instructor_`` or ``facilitator_``) shows learners' data; it is left out of the gallery and opens
+only with the facilitator key.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import nbformat
 
 from hocso.errors import HocsoError
 
+FACILITATOR_PREFIXES = ("instructor_", "facilitator_")
 HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -34,6 +39,7 @@ class App:
     path: Path
     title_vi: str
     title_en: str
+    facilitator_only: bool = False
 
     @property
     def file_name(self) -> str:
@@ -69,9 +75,11 @@ def read_app(path: Path) -> App:
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception:  # a half-written notebook must not take the gallery down; `hocso check` reports it
-        return App(name=path.stem, path=path, title_vi=path.stem, title_en=path.stem)
+        return App(path.stem, path, path.stem, path.stem, path.stem.startswith(FACILITATOR_PREFIXES))
     vi, en = _titles(notebook, fallback=path.stem)
-    return App(name=path.stem, path=path, title_vi=vi, title_en=en)
+    audience = notebook.metadata.get("hocso", {}).get("audience")
+    private = audience == "facilitator" or path.stem.startswith(FACILITATOR_PREFIXES)
+    return App(name=path.stem, path=path, title_vi=vi, title_en=en, facilitator_only=private)
 
 
 def _titles(notebook: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:

@@ -27,6 +27,7 @@ class PageContext:
     apps: tuple[App, ...]
     public_url: str
     base_url: str = "/"
+    facilitator_key: str = ""  # set only on the facilitator's page: links to facilitator-only apps
 
     @property
     def other_language(self) -> str:

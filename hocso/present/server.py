@@ -13,15 +13,18 @@ What a visitor can reach (and the tests in tests/present/ check each line):
 
 from __future__ import annotations
 
+import hmac
 import os
+import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 import tornado.web
 from traitlets.config import Config
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 from hocso.present.apps import App
 from hocso.present.classroom import Classroom, ClassroomHandler
@@ -76,7 +79,7 @@ class PresentOptions:
     def preheated_apps(self) -> tuple[App, ...]:
         """Apps that get warm kernels: the one being presented, or all of them for the gallery."""
         chosen = (self.single_app,) if self.single_app else self.apps
-        return tuple(app for app in chosen if _declares_kernel(app.path))
+        return tuple(app for app in chosen if _declares_kernel(app.path) and not app.facilitator_only)
 
 
 def voila_config(options: PresentOptions) -> Config:
@@ -108,6 +111,20 @@ def voila_config(options: PresentOptions) -> Config:
     return config
 
 
+class FacilitatorVoilaHandler(TornadoVoilaHandler):
+    """A facilitator-only app (learners' data): 403 unless the request carries the facilitator key."""
+
+    def initialize(self, **kwargs: object) -> None:
+        self.facilitator_key = str(kwargs.pop("facilitator_key"))
+        super().initialize(**kwargs)
+
+    async def prepare(self) -> None:
+        given = self.get_argument("key", "")
+        if not hmac.compare_digest(given.encode(), self.facilitator_key.encode()):
+            raise tornado.web.HTTPError(403)
+        await super().prepare()
+
+
 class PresentServer(Voila):
     """Voila with hocso's pages in front and the visitor message filter pinned, not assumed."""
 
@@ -123,8 +140,11 @@ class PresentServer(Voila):
         context = PageContext(
             course_title=self.options.course_title,
             language=self.options.language,
-            apps=self.options.apps,
+            apps=tuple(app for app in self.options.apps if not app.facilitator_only),
             public_url=self.options.public_url,
+        )
+        facilitator_context = replace(
+            context, apps=self.options.apps, facilitator_key=self.options.facilitator_key
         )
         key = self.options.facilitator_key
         ours = [
@@ -133,10 +153,16 @@ class PresentServer(Voila):
             (
                 r"/hocso/facilitator",
                 FacilitatorHandler,
-                {"context": context, "classroom": self.classroom, "facilitator_key": key},
+                {"context": facilitator_context, "classroom": self.classroom, "facilitator_key": key},
             ),
         ]
-        return ours + super().init_handlers()
+        voila_handlers = super().init_handlers()
+        private = [re.escape(app.file_name) for app in self.options.apps if app.facilitator_only]
+        render = next((h for h in voila_handlers if h[0].endswith("/voila/render/(.*)")), None)
+        if private and render is not None:
+            kwargs = {**render[2], "facilitator_key": key}
+            ours.append((rf"/voila/render/({'|'.join(private)})", FacilitatorVoilaHandler, kwargs))
+        return ours + voila_handlers
 
     def listen(self) -> None:
         # Voila builds its tornado Application before applying settings, so `compress_response`

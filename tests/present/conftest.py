@@ -21,6 +21,8 @@ import nbformat
 import pytest
 from nbformat import v4
 
+from hocso.present.apps import read_app
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REAL_APPS_DIR = REPO_ROOT / "notebooks" / "apps"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "present"
@@ -59,10 +61,12 @@ display(widgets.Button(description="OK"))
 raise RuntimeError("secret-internal-detail")"""
 
 
-def write_app(folder: Path, name: str, title: tuple[str, str], source: str) -> Path:
+def write_app(folder: Path, name: str, title: tuple[str, str], source: str, audience: str = "") -> Path:
     notebook = v4.new_notebook()
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["hocso"] = {"title": {"vi": title[0], "en": title[1]}}
+    if audience:
+        notebook.metadata["hocso"]["audience"] = audience
     notebook.cells = [v4.new_markdown_cell(f"# {title[0]}\n\n{title[1]}"), v4.new_code_cell(source)]
     path = folder / f"{name}.ipynb"
     nbformat.write(notebook, path)
@@ -121,7 +125,10 @@ class PresentServer:
         return self.facilitator_url.split("key=", 1)[1]
 
     def app_url(self, name: str) -> str:
-        return f"{self.url}voila/render/{name}.ipynb"
+        """The app's address; facilitator-only apps get the key, as the facilitator page links them."""
+        app = read_app(self.course / "notebooks" / "apps" / f"{name}.ipynb")
+        key = f"?key={self.facilitator_key}" if app.facilitator_only else ""
+        return f"{self.url}voila/render/{name}.ipynb{key}"
 
 
 def start_present(course: Path, port: int, home: Path, *args: str, timeout: float = 90) -> PresentServer:
@@ -182,6 +189,13 @@ def present_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Present
     root = tmp_path_factory.mktemp("present")
     extra = {**FIXTURE_APPS, "zz_fixture_broken": (("Ứng dụng lỗi", "Broken app"), BROKEN_APP)}
     course = build_course(root / "course", extra, pool_size=1)
+    write_app(
+        course / "notebooks" / "apps",
+        "zz_private_scores",
+        ("Điểm lớp", "Class scores"),
+        BUTTON_APP,
+        "facilitator",
+    )
     server = start_present(course, pick_port(), root / "home")
     yield server
     stop_present(server.process)

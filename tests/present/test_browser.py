@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from hocso.present.apps import discover_apps
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(180)]
 
 WIDGET = ".jupyter-widgets.widget-button, .jupyter-widgets button, .widget-button"
@@ -78,7 +80,12 @@ def test_gallery_lists_every_app_in_both_languages(
         page.goto(present_server.url)
         links = page.locator("a[data-app]")
         names = sorted(links.evaluate_all("links => links.map(a => a.dataset.app)"))
-        assert set(all_app_names) <= set(names)
+        apps = {app.name: app for app in discover_apps(present_server.course / "notebooks" / "apps")}
+        learners = {name for name in all_app_names if not apps[name].facilitator_only}
+        assert learners <= set(names), "every learner app is in the gallery"
+        assert not {name for name, app in apps.items() if app.facilitator_only} & set(names), (
+            "private apps hidden"
+        )
         fixture = page.locator("a[data-app=zz_fixture_button]")
         assert "Nút bấm thử" in fixture.inner_text() and "Test button" in fixture.inner_text()
         assert page.locator(".qr svg").count() == 1

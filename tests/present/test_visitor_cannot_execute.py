@@ -146,6 +146,17 @@ def test_visitor_cannot_reach_jupyter_apis_or_other_notebooks(present_server) ->
     )
 
 
+def test_facilitator_only_apps_need_the_key_and_stay_out_of_the_gallery(present_server) -> None:
+    base = present_server.url
+    assert status_of(f"{base}voila/render/zz_private_scores.ipynb") == 403
+    assert status_of(f"{base}voila/render/zz_private_scores.ipynb?key=guess") == 403
+    assert status_of(present_server.app_url("zz_private_scores")) == 200
+    with urllib.request.urlopen(base) as response:
+        assert "zz_private_scores" not in response.read().decode()
+    with urllib.request.urlopen(present_server.facilitator_url) as response:
+        assert 'data-app="zz_private_scores"' in response.read().decode()
+
+
 def test_only_the_facilitator_key_changes_the_classroom(present_server) -> None:
     url = f"{present_server.url}hocso/classroom"
     body = json.dumps({"action": "reveal"}).encode()
