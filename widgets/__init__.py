@@ -1,1 +1,52 @@
-"""x"""
+"""Hands-on widgets for the course, and the answers they save for grading.
+
+Authoring recipe (one notebook per module folder, as course.toml lays them out):
+
+1. An ordinary (not graded) code cell places the widget; `question_id` names the saved answer:
+
+       from hocso.widgets import Quiz, QuizChoice
+       Quiz("q-otp", {"vi": "Ai được biết mã OTP?", "en": "Who may know your OTP?"}, [
+           QuizChoice("bank", {"vi": "Nhân viên ngân hàng", "en": "A bank employee"}),
+           QuizChoice("never", {"vi": "Không ai cả", "en": "Nobody"}, correct=True),
+       ])
+
+   When the learner answers (Check, Flag, Mark...), the widget saves the answer to
+   `<notebook stem>.answers.json` next to the notebook. Creating the widget never overwrites an
+   answer, so nbgrader's re-run keeps the learner's file, and a reopened notebook shows the answer.
+
+2. A graded test cell (nbgrader "Autograder tests", with points) reads it in one line:
+
+       from hocso.widgets.answers import load_answer
+       assert load_answer("q-otp") == ["never"]
+
+   A missing, damaged or unanswered file raises `AnswerMissing` with a message naming the file and
+   what to do: that cell scores zero and the rest of the notebook is graded as usual. For partial
+   credit, split an answer over several graded cells (e.g. one per inbox message).
+
+What each widget saves under its id (read `value`/`result` in code, `load_answer(id)` in grading):
+Quiz → sorted list of choice keys; PhishingInbox → {message id: "scam" | "safe"};
+ClaimChecker → {claim id: "supported" | "unsupported" | "check"}; PrivacyCheckup → {setting: choice}.
+Other widgets (PasswordMeter, OtpDemo, UrlInspector, QrPayCheck, ProgressPanel) are for exploring and
+save nothing.
+
+Rules for authors: never commit a `*.answers.json` in `notebooks/` (running your own notebook
+creates one; nbgrader would release it and copy it over learners' answers when autograding). With
+several notebooks in one folder, call `use_answers_file("<stem>.answers.json")` at the top of each.
+Voila apps and tests may set `answers_file=` on a widget or `HOCSO_ANSWERS_FILE`.
+Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`).
+"""
+
+from __future__ import annotations
+
+from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
+from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
+
+__all__ = [
+    "AnswerMissing",
+    "Quiz",
+    "QuizChoice",
+    "QuizResult",
+    "load_answer",
+    "save_answer",
+    "use_answers_file",
+]

@@ -1,0 +1,73 @@
+"""How every hocso widget looks: large text, colour that carries meaning, and an icon so colour is never alone.
+
+Facilitators project these on a wall and learners open them on phones, so text is big, boxes are
+full width and each verdict has a symbol (✔ ⚠ ✖) as well as a colour.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Literal
+
+import ipywidgets as w
+
+from hocso.config.models import LanguageCode
+from hocso.i18n import current_language, normalize_language
+
+Tone = Literal["good", "warn", "bad", "info"]
+# (text colour, background, icon): readable on a projector; the icon repeats the meaning
+TONES: dict[str, tuple[str, str, str]] = {
+    "good": ("#14532d", "#dcfce7", "✔"),
+    "warn": ("#713f12", "#fef9c3", "⚠"),
+    "bad": ("#7f1d1d", "#fee2e2", "✖"),
+    "info": ("#1e3a8a", "#dbeafe", "ℹ"),
+}
+FONT = "font-size:1.15em;line-height:1.5"
+#: Text an author gives a widget: one string, or {"vi": ..., "en": ...}.
+Text = str | Mapping[str, str]
+
+
+def pick_language(language: str | None) -> LanguageCode:
+    """The widget's language: the one asked for, else the notebook's (`hocso.i18n.set_language`)."""
+    return normalize_language(language) if language else current_language()
+
+
+def localized(text: Text, language: str) -> str:
+    """An author's text in `language`, falling back to the other language rather than showing nothing."""
+    if isinstance(text, str):
+        return text
+    return text.get(language) or next(iter(text.values()), "")
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text))
+
+
+def banner(message: str, tone: Tone) -> str:
+    """A full-width coloured line with its icon; `message` is escaped."""
+    colour, background, icon = TONES[tone]
+    return (
+        f'<div style="{FONT};color:{colour};background:{background};border-left:6px solid {colour};'
+        f'padding:8px 12px;margin:4px 0;border-radius:6px"><b>{icon}</b> {escape(message)}</div>'
+    )
+
+
+def heading(message: str) -> str:
+    return f'<div style="font-size:1.35em;font-weight:600;margin:4px 0">{escape(message)}</div>'
+
+
+def paragraph(message: str) -> str:
+    return f'<div style="{FONT}">{escape(message)}</div>'
+
+
+def full_width(**extra: str) -> w.Layout:
+    return w.Layout(width="100%", max_width="48em", **extra)
+
+
+def big_button(description: str = "", style: str = "") -> w.Button:
+    return w.Button(
+        description=description,
+        button_style=style,
+        layout=w.Layout(width="auto", min_width="12em", height="2.6em"),
+    )
