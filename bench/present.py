@@ -32,6 +32,7 @@ import psutil
 from nbformat import v4
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from hocso.present.apps import discover_apps
 from hocso.present.visitor import classroom, server_memory_mb
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,14 +76,16 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def build_course(target: Path) -> list[Path]:
-    """A course copy with the real apps (or one fixture app) and one warm kernel per app."""
+    """A course copy with the real learner apps (or one fixture app) and one warm kernel per app.
+    Facilitator-only apps (learners' data) are left out: learners' phones never open them."""
     shutil.copytree(REPO / "course_config", target / "course_config")
     apps = target / "notebooks" / "apps"
     real = REPO / "notebooks" / "apps"
-    if real.is_dir() and any(real.glob("*.ipynb")):
-        shutil.copytree(real, apps)
-    else:
-        apps.mkdir(parents=True)
+    shutil.copytree(real, apps) if real.is_dir() else apps.mkdir(parents=True)
+    for app in discover_apps(apps):
+        if app.facilitator_only:
+            app.path.unlink()
+    if not any(apps.glob("*.ipynb")):
         notebook = v4.new_notebook(cells=[v4.new_markdown_cell("# Bench"), v4.new_code_cell(BUTTON_APP)])
         notebook.metadata["kernelspec"] = {
             "name": "python3",
