@@ -39,10 +39,16 @@ Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language
 from __future__ import annotations
 
 from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
+from hocso.widgets.otp_demo import OtpDemo
+from hocso.widgets.password_meter import PasswordMeter
+from hocso.widgets.progress_panel import ProgressPanel
 from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
 
 __all__ = [
     "AnswerMissing",
+    "OtpDemo",
+    "PasswordMeter",
+    "ProgressPanel",
     "Quiz",
     "QuizChoice",
     "QuizResult",

@@ -69,5 +69,5 @@ def big_button(description: str = "", style: str = "") -> w.Button:
     return w.Button(
         description=description,
         button_style=style,
-        layout=w.Layout(width="auto", min_width="12em", height="2.6em"),
+        layout=w.Layout(width="auto", min_width="12em", height="2.6em", margin="4px 8px 4px 0"),
     )
