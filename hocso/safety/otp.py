@@ -1,0 +1,72 @@
+"""One-time codes (module m03): compute them with pyotp, and spot messages that ask you to share one.
+
+A code the bank sends is only safe while it stays with you; every scam script ends with "read me the
+code". So a message that *asks* for a code is a red flag, while the bank's own notice ("never share
+this code") is not.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+
+import pyotp
+
+from hocso.safety.text import normalize_for_matching
+
+PERIOD = 30
+
+# Both sides of the rule are matched on folded, lower-case text ("ma otp" == "mã OTP").
+_CODE = r"(?:ma\s*)?(?:otp|ma xac (?:thuc|nhan|minh)|ma kich hoat|ma (?:so|bao mat)|(?:the |that |your |verification |security |login |one[- ]time )?(?:code|passcode|pin))"
+_SHARE_VERB = r"(?:doc|gui|cung cap|chia se|nhap|dua|bao|cho (?:anh|chi|em|toi|minh)|nhan tin|read|send|share|give|tell|forward|text|provide|reply with|confirm)"
+_REQUEST = [
+    re.compile(rf"\b{_SHARE_VERB}\b[^.!?\n]{{0,40}}\b{_CODE}"),
+    re.compile(
+        rf"\b{_CODE}\b[^.!?\n]{{0,30}}\b(?:cho (?:anh|chi|em|toi|minh|ben|nhan vien|can bo)|cho chung toi|to me|to us|back to)\b"
+    ),
+    re.compile(r"\b(?:vua|da) (?:nhan|gui)[^.!?\n]{0,20}\bma\b[^.!?\n]{0,30}\b(?:doc|gui|bao)\b"),
+    re.compile(r"\bwhat(?:'s| is) the (?:code|otp)\b"),
+    re.compile(r"\b(?:gui nham|nhan nham|lo gui)\b[^.!?\n]{0,20}\bma\b|\bcode\b[^.!?\n]{0,30}\bby mistake\b"),
+]
+_WARNING = re.compile(
+    r"\b(?:khong|dung|tuyet doi khong|khong bao gio|never|do not|don't|dont)\b[^.!?\n]{0,25}"
+    r"\b(?:chia se|cung cap|gui|doc|tiet lo|share|give|tell|send|disclose|read)\b"
+)
+
+
+def totp_now(secret: str, at: datetime | float | None = None, digits: int = 6) -> str:
+    """The TOTP code an authenticator app shows for base32 `secret` at time `at` (default: now)."""
+    return pyotp.TOTP(secret, digits=digits, interval=PERIOD).at(_timestamp(at))
+
+
+def seconds_left(at: datetime | float | None = None) -> int:
+    """Seconds until the current code changes (1..30): what the countdown in the demo shows."""
+    return PERIOD - int(_timestamp(at)) % PERIOD
+
+
+def random_secret() -> str:
+    """A fresh base32 secret, for demos where each learner gets their own authenticator."""
+    return pyotp.random_base32()
+
+
+def asks_for_otp(message: str) -> bool:
+    """True when `message` asks the reader to read out, send or type a one-time code for someone.
+
+    A sentence that only warns ("Không chia sẻ mã này cho bất kỳ ai") is not a request, even though
+    it names the code and a sharing verb; a request elsewhere in the same message still counts.
+    """
+    for sentence in re.split(r"(?<=[.!?\n])\s*|;", normalize_for_matching(message)):
+        if not sentence or _WARNING.search(sentence):
+            continue
+        if any(pattern.search(sentence) for pattern in _REQUEST):
+            return True
+    return False
+
+
+def _timestamp(at: datetime | float | None) -> float:
+    if at is None:
+        return time.time()
+    if isinstance(at, datetime):
+        return at.timestamp()
+    return float(at)
