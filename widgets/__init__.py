@@ -42,16 +42,20 @@ from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_a
 from hocso.widgets.otp_demo import OtpDemo
 from hocso.widgets.password_meter import PasswordMeter
 from hocso.widgets.progress_panel import ProgressPanel
+from hocso.widgets.qr_pay_check import QrPayCheck
 from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
+from hocso.widgets.url_inspector import UrlInspector
 
 __all__ = [
     "AnswerMissing",
     "OtpDemo",
     "PasswordMeter",
     "ProgressPanel",
+    "QrPayCheck",
     "Quiz",
     "QuizChoice",
     "QuizResult",
+    "UrlInspector",
     "load_answer",
     "save_answer",
     "use_answers_file",

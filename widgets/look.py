@@ -41,7 +41,7 @@ def localized(text: Text, language: str) -> str:
 
 
 def escape(text: object) -> str:
-    return html.escape(str(text))
+    return html.escape(str(text), quote=False)  # body text only, never inside attributes
 
 
 def banner(message: str, tone: Tone) -> str:
