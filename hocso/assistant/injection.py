@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from hocso.assistant.retrieval import fold_diacritics
+from hocso.safety.text import fold_diacritics
 
 _PATTERNS = [
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|preceding|your)? ?(?:instructions|rules|prompts?|guidelines)",

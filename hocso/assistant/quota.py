@@ -21,10 +21,14 @@ class DailyQuota:
     def __init__(self, limit: int, path: Path | None = None) -> None:
         self.limit = limit
         self.path = path or quota_path()
+        self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
+        """One connection per quota object; the widget's and ask()'s calls come from one kernel thread."""
+        if self._db is not None:
+            return self._db
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5)
+        db = sqlite3.connect(self.path, timeout=5, check_same_thread=False)
         db.execute(
             "CREATE TABLE IF NOT EXISTS asked (learner TEXT, day TEXT, count INTEGER, PRIMARY KEY (learner, day))"
         )

@@ -17,6 +17,7 @@ import bm25s
 
 from hocso.assistant.knowledge import Passage
 from hocso.config.models import LanguageCode
+from hocso.safety.text import fold_diacritics
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
@@ -97,12 +98,6 @@ _STOPWORDS = frozenset(
         "why",
     ]
 )
-
-
-def fold_diacritics(text: str) -> str:
-    """'Lừa đảo' -> 'Lua dao' (đ is not a combining mark, so it is mapped by hand)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokens(text: str, query: bool = False) -> list[str]:

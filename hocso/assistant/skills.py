@@ -8,10 +8,14 @@ machine before anything is sent, and the answer never repeats it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hocso.i18n import t
+
+if TYPE_CHECKING:
+    from hocso.safety.links import UrlReport
+    from hocso.safety.passwords import PasswordAssessment
 
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|vn|net|org|info|xyz|top|ly|me|io|cc|site|online|app)(?:/[^\s<>\"')\]]*)?",
@@ -57,8 +61,7 @@ def check_password(message: str, language: str) -> SkillAnswer | None:
         from hocso.safety.passwords import assess_password
     except ImportError:
         return SkillAnswer("password", t("assistant.skill.unavailable", language))
-    assessment = assess_password(candidate)
-    body = _describe(assessment, language, hide=candidate)
+    body = _describe_password(assess_password(candidate), language).replace(candidate, "•••")
     return SkillAnswer("password", f"{t('assistant.skill.password_heading', language)}\n{body}")
 
 
@@ -98,12 +101,17 @@ def check_link(message: str, language: str) -> SkillAnswer | None:
     if not urls:
         return None
     try:
+        from hocso.safety.errors import SafetyError
         from hocso.safety.links import inspect_url
     except ImportError:
         return SkillAnswer("link", t("assistant.skill.unavailable", language))
     lines = [t("assistant.skill.link_heading", language)]
     for url in urls[:3]:
-        lines.append(f"- {url}\n{_describe(inspect_url(url), language)}")
+        try:
+            report = inspect_url(url)
+        except SafetyError:
+            continue
+        lines.append(f"- {url}\n{_describe_link(report, language)}")
     return SkillAnswer("link", "\n".join(lines))
 
 
@@ -115,21 +123,20 @@ def answer_with_skill(message: str, language: str) -> SkillAnswer | None:
     return None
 
 
-def _describe(report: Any, language: str, hide: str | None = None) -> str:
-    """Render a safety report: its own `describe(language)` when it has one, else its fields."""
-    for method in ("describe", "explain", "summary"):
-        if callable(getattr(report, method, None)):
-            try:
-                text = str(getattr(report, method)(language))
-            except TypeError:
-                continue
-            return text.replace(hide, "•••") if hide else text
-    if is_dataclass(report):
-        items = {f.name: getattr(report, f.name) for f in fields(report)}
-    elif hasattr(report, "model_dump"):
-        items = report.model_dump()
-    else:
-        items = {"result": report}
-    lines = [f"  {name}: {value}" for name, value in items.items() if not name.startswith("_")]
-    text = "\n".join(lines)
-    return text.replace(hide, "•••") if hide else text
+def _describe_link(report: UrlReport, language: str) -> str:
+    lines = [t("assistant.skill.link_domain", language, domain=report.registered_domain)]
+    if report.expanded:
+        lines.append(t("assistant.skill.link_expanded", language, target=report.expanded))
+    if report.lookalike_of:
+        lines.append(t("assistant.skill.link_lookalike", language, trusted=report.lookalike_of))
+    lines += report.explain(language)
+    return "\n".join(f"  {line}" for line in lines)
+
+
+def _describe_password(assessment: PasswordAssessment, language: str) -> str:
+    lines = [
+        t("assistant.skill.password_score", language, score=assessment.score, length=assessment.length),
+        t("assistant.skill.password_time", language, time=assessment.crack_time_text(language)),
+        *assessment.feedback(language),
+    ]
+    return "\n".join(f"  {line}" for line in lines)
