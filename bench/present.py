@@ -37,6 +37,7 @@ from hocso.present.visitor import classroom, server_memory_mb
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+REFILL_DELAY = 2.0  # course.toml's default
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 WIDGET = ".jupyter-widgets.widget-button, .jupyter-widgets button, .widget-button, .jupyter-widgets"
@@ -94,7 +95,10 @@ def build_course(target: Path) -> list[Path]:
         }
         nbformat.write(notebook, apps / "bench_button.ipynb")
     toml = target / "course_config" / "course.toml"
-    toml.write_text(re.sub(r"(?m)^pool_size = \d+", "pool_size = 1", toml.read_text(encoding="utf-8")))
+    text = re.sub(r"(?m)^pool_size = \d+", "pool_size = 1", toml.read_text(encoding="utf-8"))
+    toml.write_text(
+        re.sub(r"(?m)^refill_delay_seconds = [0-9.]+", f"refill_delay_seconds = {REFILL_DELAY}", text)
+    )
     return sorted(apps.glob("*.ipynb"))
 
 
@@ -161,6 +165,7 @@ def measure_warm(
 def wait_until_settled(process: subprocess.Popen, timeout: float = 120) -> None:
     """Wait until the server and its kernels are idle: used warm kernels have been replaced and the
     new ones have run their app, so the next visitor meets a full pool (as a class would)."""
+    time.sleep(REFILL_DELAY + 0.5)  # the replacement kernel starts only after the refill delay
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 2 and time.monotonic() < deadline:

@@ -65,7 +65,7 @@ class PresentOptions:
     public_url: str = ""
     single_app: App | None = None
     pool_size: int = 2
-    refill_delay_seconds: float = 0.2
+    refill_delay_seconds: float = 2.0
     cull_idle_minutes: int = 60
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 
