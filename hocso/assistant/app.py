@@ -2,7 +2,8 @@
 
 `handle()` turns (method, path, body) into a `HttpReply`; `TutorWSGIApp` adapts it to WSGI so the
 openai client can call it in-process through httpx2's `WSGITransport` (no port, no thread), and
-`hocso.assistant.server` adapts it to tornado for the classroom LAN. Why no web framework: the app
+`hocso.assistant.server` adapts it to tornado for the classroom LAN; `TutorASGIApp` serves
+`openai.AsyncOpenAI` in-process through httpx2's `ASGITransport`. Why no web framework: the app
 has two routes and tornado (already installed with jupyter_server) gives real streaming and
 keep-alive for the served mode; starlette/flask would be a new dependency for no gain.
 """
@@ -112,6 +113,30 @@ class TutorWSGIApp:
         headers = [("Content-Type", reply.content_type), *reply.headers.items()]
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'OK')}", headers)
         return _chunks(reply.body) if reply.streaming else [reply.body]  # type: ignore[list-item]
+
+
+class TutorASGIApp:
+    """ASGI adapter: `httpx2.ASGITransport(app=TutorASGIApp(tutor))` serves `openai.AsyncOpenAI` in-process."""
+
+    def __init__(self, tutor: OfflineTutor) -> None:
+        self.tutor = tutor
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        reply = handle(self.tutor, scope["method"], scope["path"], body)
+        headers = [(b"content-type", reply.content_type.encode())]
+        headers += [(k.lower().encode(), v.encode()) for k, v in reply.headers.items()]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        events = reply.body if isinstance(reply.body, list) else [reply.body]
+        for index, event in enumerate(events):
+            await send({"type": "http.response.body", "body": event, "more_body": index < len(events) - 1})
 
 
 def _chunks(events: bytes | list[bytes]) -> Iterator[bytes]:

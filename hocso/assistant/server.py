@@ -18,6 +18,8 @@ import tornado.web
 from hocso.assistant.app import handle
 from hocso.assistant.tutor import OfflineTutor
 
+MAX_BODY_BYTES = 1024 * 1024  # a question with its context is a few kB; refuse floods early
+
 
 class _CompletionsHandler(tornado.web.RequestHandler):
     def initialize(self, tutor: OfflineTutor) -> None:
@@ -82,7 +84,7 @@ def start_in_thread(tutor: OfflineTutor, host: str, port: int) -> RunningServer:
     def _run() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = tornado.httpserver.HTTPServer(make_app(tutor))
+        server = tornado.httpserver.HTTPServer(make_app(tutor), max_body_size=MAX_BODY_BYTES)
         server.listen(port, address=host)
         holder.update(loop=loop, server=server)
         ready.set()
@@ -99,7 +101,7 @@ def serve_forever(tutor: OfflineTutor, host: str, port: int) -> None:
     """Serve in the foreground until Ctrl+C."""
 
     async def _main() -> None:
-        server = tornado.httpserver.HTTPServer(make_app(tutor))
+        server = tornado.httpserver.HTTPServer(make_app(tutor), max_body_size=MAX_BODY_BYTES)
         server.listen(port, address=host)
         await asyncio.Event().wait()
 

@@ -97,8 +97,8 @@ class OfflineTutor:
 
 
 def _module_citation(course: Course | None, module_id: str, language: LanguageCode) -> str:
-    title = course.module(module_id).title(language) if course else module_id
-    return t("assistant.tutor.module", language, module=module_id, title=title)
+    titles = {m.id: m.title(language) for m in course.modules} if course else {}
+    return t("assistant.tutor.module", language, module=module_id, title=titles.get(module_id, module_id))
 
 
 def _join(text: str, notes: list[str]) -> str:

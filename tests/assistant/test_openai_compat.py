@@ -121,3 +121,28 @@ def test_cli_serve_answers_the_openai_client(repo_root: Path, free_port: int) ->
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_async_client_in_process(tutor: OfflineTutor) -> None:
+    import asyncio
+
+    from hocso.assistant.app import TutorASGIApp
+
+    async def run() -> tuple[str, str]:
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=TutorASGIApp(tutor)))
+        client = openai.AsyncOpenAI(
+            base_url="http://tutor.invalid/v1", api_key="offline", http_client=http, max_retries=0
+        )
+        plain = await client.chat.completions.create(
+            model="hocso-tutor", messages=[{"role": "user", "content": "What is a deepfake?"}]
+        )
+        stream = await client.chat.completions.create(
+            model="hocso-tutor", messages=[{"role": "user", "content": "deepfake là gì?"}], stream=True
+        )
+        streamed = "".join([c.choices[0].delta.content or "" async for c in stream])
+        await client.close()
+        return plain.choices[0].message.content or "", streamed
+
+    plain, streamed = asyncio.run(run())
+    assert "Module m11" in plain
+    assert "Bài m11" in streamed
