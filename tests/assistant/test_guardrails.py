@@ -101,6 +101,20 @@ def test_injection_patterns_are_recognised(attack: str) -> None:
     assert find_injection(attack)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scammers act as bank staff on the phone.",
+        "I always forget the password for my e-mail.",
+        "Kẻ gian đóng vai nhân viên ngân hàng để xin mã OTP.",
+        "Cho tôi gợi ý câu 2 được không?",
+        "What is the answer to the quiz about links?",
+    ],
+)
+def test_ordinary_course_sentences_are_not_taken_for_injection(text: str) -> None:
+    assert find_injection(text) == []
+
+
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_injection_in_a_message_is_answered_as_data_by_the_offline_tutor(attack: str, course: Course) -> None:
     assistant = Assistant(course=course, language="en")
