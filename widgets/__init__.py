@@ -25,7 +25,7 @@ Authoring recipe (one notebook per module folder, as course.toml lays them out):
 
 What each widget saves under its id (read `value`/`result` in code, `load_answer(id)` in grading):
 Quiz → sorted list of choice keys; PhishingInbox → {message id: "scam" | "safe"};
-ClaimChecker → {claim id: "supported" | "unsupported" | "check"}; PrivacyCheckup → {setting: choice}.
+ClaimChecker → {claim id: "supported" | "unsupported" | "needs_checking"}; PrivacyCheckup → {setting: choice}.
 Other widgets (PasswordMeter, OtpDemo, UrlInspector, QrPayCheck, ProgressPanel) are for exploring and
 save nothing.
 
@@ -39,8 +39,11 @@ Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language
 from __future__ import annotations
 
 from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
+from hocso.widgets.claim_checker import ClaimChecker
 from hocso.widgets.otp_demo import OtpDemo
 from hocso.widgets.password_meter import PasswordMeter
+from hocso.widgets.phishing_inbox import InboxResult, PhishingInbox
+from hocso.widgets.privacy_checkup import PrivacyCheckup
 from hocso.widgets.progress_panel import ProgressPanel
 from hocso.widgets.qr_pay_check import QrPayCheck
 from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
@@ -48,8 +51,12 @@ from hocso.widgets.url_inspector import UrlInspector
 
 __all__ = [
     "AnswerMissing",
+    "ClaimChecker",
+    "InboxResult",
     "OtpDemo",
     "PasswordMeter",
+    "PhishingInbox",
+    "PrivacyCheckup",
     "ProgressPanel",
     "QrPayCheck",
     "Quiz",
