@@ -7,6 +7,7 @@ tldextract runs strictly offline here: its bundled Public Suffix List snapshot, 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import re
@@ -225,7 +226,7 @@ def is_lookalike(domain: str, trusted: tuple[str, ...] | list[str] = TRUSTED_DOM
         return None
     skeleton = _skeleton(label)
     for good in trusted:
-        good_suffix, good_label, _ = _split(good, False)
+        _good_suffix, good_label, _ = _split(good, False)
         if label == good_label or skeleton == _skeleton(good_label):
             return good
         if len(good_label) >= 5 and Levenshtein.distance(label, good_label) <= 2:
@@ -285,10 +286,8 @@ def _to_unicode(host: str) -> str:
             try:
                 label = idna.decode(label)
             except idna.IDNAError:
-                try:
+                with contextlib.suppress(UnicodeError):
                     label = label[4:].encode("ascii").decode("punycode")
-                except UnicodeError:
-                    pass
         labels.append(label)
     return ".".join(labels)
 

@@ -18,7 +18,7 @@ from hocso.safety.text import normalize_for_matching
 PERIOD = 30
 
 # Both sides of the rule are matched on folded, lower-case text ("ma otp" == "mã OTP").
-_CODE = r"(?:ma\s*)?(?:otp|ma xac (?:thuc|nhan|minh)|ma kich hoat|ma (?:so|bao mat)|(?:the |that |your |verification |security |login |one[- ]time )?(?:code|passcode|pin))"
+_CODE = r"(?:ma\s*)?(?:otp|ma xac (?:thuc|nhan|minh)|ma kich hoat|ma (?:so|bao mat)|(?:the |that |your |verification |security |login |one[- ]time )?(?:code|passcode))"
 _SHARE_VERB = r"(?:doc|gui|cung cap|chia se|nhap|dua|bao|cho (?:anh|chi|em|toi|minh)|nhan tin|read|send|share|give|tell|forward|text|provide|reply with|confirm)"
 _REQUEST = [
     re.compile(rf"\b{_SHARE_VERB}\b[^.!?\n]{{0,40}}\b{_CODE}"),
@@ -27,12 +27,17 @@ _REQUEST = [
     ),
     re.compile(r"\b(?:vua|da) (?:nhan|gui)[^.!?\n]{0,20}\bma\b[^.!?\n]{0,30}\b(?:doc|gui|bao)\b"),
     re.compile(r"\bwhat(?:'s| is) the (?:code|otp)\b"),
-    re.compile(r"\b(?:gui nham|nhan nham|lo gui)\b[^.!?\n]{0,20}\bma\b|\bcode\b[^.!?\n]{0,30}\bby mistake\b"),
+    re.compile(
+        r"\b(?:gui nham|nhan nham|lo gui)\b[^.!?\n]{0,20}\bma\b|\b(?:accidentally|mistakenly|by mistake)\b[^.!?\n]{0,30}\bcode\b"
+        r"|\bcode\b[^.!?\n]{0,30}\bby mistake\b"
+    ),
 ]
-_WARNING = re.compile(
-    r"\b(?:khong|dung|tuyet doi khong|khong bao gio|never|do not|don't|dont)\b[^.!?\n]{0,25}"
-    r"\b(?:chia se|cung cap|gui|doc|tiet lo|share|give|tell|send|disclose|read)\b"
+WARNING_SENTENCE = re.compile(
+    r"\b(?:(?<!neu )khong|(?<!ung )(?<!su )(?<!tin )(?<!noi )(?<!xay )dung|chua bao gio|never|do not|don't|dont|will not|won't|beware of)\b"
+    r"[\w ]{0,30}\b(?:yeu cau|chia se|cung cap|chuyen|bam|nhan vao|cai|tai (?:ve|app|ung dung)|tra loi|doc|gui|tiet lo|ask|share"
+    r"|give|tell|click|tap|install|transfer|send|reply|call|disclose|pay|read)\b"
 )
+"""A sentence that protects the reader ("không chia sẻ mã này", "never share it") rather than asks."""
 
 
 def totp_now(secret: str, at: datetime | float | None = None, digits: int = 6) -> str:
@@ -57,7 +62,7 @@ def asks_for_otp(message: str) -> bool:
     it names the code and a sharing verb; a request elsewhere in the same message still counts.
     """
     for sentence in re.split(r"(?<=[.!?\n])\s*|;", normalize_for_matching(message)):
-        if not sentence or _WARNING.search(sentence):
+        if not sentence or WARNING_SENTENCE.search(sentence):
             continue
         if any(pattern.search(sentence) for pattern in _REQUEST):
             return True

@@ -8,6 +8,7 @@ NIST says what a verifier must accept or reject (15+ characters for a single-fac
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,7 @@ def _repetitive(text: str) -> bool:
         chunk = text[:size]
         if len(text) % size == 0 and chunk * (len(text) // size) == text:
             return True
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return len(steps) == 1 and steps <= {1, -1}
 
 

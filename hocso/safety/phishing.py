@@ -19,7 +19,8 @@ from pathlib import Path
 from hocso.i18n import t
 from hocso.safety.errors import MessageSetError
 from hocso.safety.links import TRUSTED_DOMAINS, UrlError, find_urls, inspect_url
-from hocso.safety.otp import asks_for_otp
+from hocso.safety.otp import WARNING_SENTENCE, asks_for_otp
+from hocso.safety.scam_patterns import RISKY_DOMAIN_WORDS, RULES, SCAM_DESCRIPTION, SELF_IDENTIFICATION, STORE
 from hocso.safety.text import normalize_for_matching
 
 FLAGS = (
@@ -39,138 +40,7 @@ STRONG_FLAGS = frozenset(FLAGS) - {"urgency"}
 CHANNELS = ("sms", "email", "zalo", "call")
 
 
-def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(rf"\b(?:{p})\b" for p in patterns))
-
-
-_RULES: dict[str, re.Pattern[str]] = {
-    "urgency": _rx(
-        r"ngay lap tuc",
-        r"khan( cap)?",
-        r"gap",
-        r"ngay hom nay",
-        r"trong (vong )?\d+ ?(gio|h|phut|ngay)",
-        r"truoc \d+ ?(h|gio)",
-        r"sau \d+ ?(h|gio)",
-        r"han chot",
-        r"cham nhat",
-        r"nhanh (len|chong)",
-        r"immediately",
-        r"urgent(ly)?",
-        r"within \d+ (hours?|minutes?|days?)",
-        r"act now",
-        r"right now",
-        r"today only",
-        r"last chance",
-        r"asap",
-        r"final (notice|warning)",
-        r"expires? (today|tonight)",
-    ),
-    "threat": _rx(
-        r"(se )?bi (khoa|phong toa|dinh chi|tam giu|cat|xu ly|khoi to|bat|phat)",
-        r"khoa (vinh vien )?tai khoan",
-        r"phong toa",
-        r"truy to",
-        r"khoi to",
-        r"lenh bat",
-        r"bat (giu|tam giam)",
-        r"rua tien",
-        r"ma tuy",
-        r"duong day",
-        r"lien quan (den|toi) (mot )?(vu|an|duong day)",
-        r"cat (sim|thue bao|lien lac)",
-        r"xu phat",
-        r"trieu tap",
-        r"(will|may) be (locked|suspended|closed|blocked|frozen|arrested|fined)",
-        r"arrest( warrant)?",
-        r"legal action",
-        r"warrant",
-        r"money laundering",
-        r"penalt(y|ies)",
-        r"suspend(ed)?",
-        r"prosecut(ed|ion)",
-    ),
-    "money_request": _rx(
-        r"chuyen (tien|khoan)( ngay)? (vao|den|toi|cho|qua|sang)",
-        r"chuyen (\d[\d.,]*|\w+) ?(trieu|nghin|k|d)\b",
-        r"nop (phi|tien|le phi)",
-        r"dong phi",
-        r"phi (thong quan|van chuyen|giao hang|ho so|xu ly|mo khoa|kich hoat|bao hiem|giai ngan|rut tien)",
-        r"dat coc",
-        r"nap (them )?tien",
-        r"tai khoan (an toan|tam giu|chuyen dung)",
-        r"thanh toan (khoan )?phi",
-        r"transfer (the |your )?(money|funds|\$?\d)",
-        r"(pay|send) (a|the|an?) [\w ,.]{0,20}fee",
-        r"safe account",
-        r"send (me )?money",
-        r"gift cards?",
-        r"wire (the )?(money|funds)",
-        r"deposit (of )?\$?\d",
-        r"pay (a|the)? ?(release|customs|delivery) fee",
-    ),
-    "personal_data_request": _rx(
-        r"(cung cap|gui|chup|nhap|xac nhan|khai bao|doc) [\w ]{0,15}(cccd|can cuoc|cmnd|so tai khoan|mat khau|thong tin ca nhan|so the|ma pin|ngay sinh|sinh trac|khuon mat)",
-        r"chup (2|hai) mat",
-        r"quay video (khuon )?mat",
-        r"dang nhap (de|va) (xac|cap nhat)",
-        r"(provide|send|confirm|enter|verify|update) (us )?(your )?(password|card (number|details)|pin|id (card|number)|date of birth|bank (details|account)|identity|account details|login details)",
-        r"(photo|picture|scan) of your (id|passport)",
-    ),
-    "too_good_to_be_true": _rx(
-        r"viec nhe luong cao",
-        r"trung thuong",
-        r"trung giai",
-        r"nhan qua (tang|tri an)",
-        r"qua tang (tri an|mien phi)",
-        r"hoa hong( cao| \d+)?",
-        r"loi nhuan (cao|\d+ ?%)",
-        r"lai (suat )?\d+ ?% ?(/|mot |moi )(ngay|tuan)",
-        r"thu nhap (cao|tu \d+)",
-        r"kiem (tien|them) (online|tai nha|\d+)",
-        r"cong tac vien",
-        r"lam nhiem vu",
-        r"(tha tim|like) [\w ]{0,15}(nhan|duoc) \d+",
-        r"you('ve| have)? won",
-        r"winner",
-        r"prize",
-        r"lottery",
-        r"guaranteed (returns?|profits?)",
-        r"earn \$?\d+",
-        r"work from home",
-        r"free (gift|iphone)",
-        r"(daily|weekly) (returns?|profits?) of \d+",
-        r"double your (money|investment)",
-    ),
-    "remote_app_install": _rx(
-        r"apk",
-        r"anydesk",
-        r"teamviewer",
-        r"ultraviewer",
-        r"(phan mem|ung dung) (dieu khien|ho tro) tu xa",
-        r"(tai|cai|cai dat|tai ve) [\w ]{0,25}(ung dung|app|phan mem)[\w ]{0,25}(theo|qua|tai|o) (duong )?(link|lien ket|duong dan)",
-        r"(tai|cai|cai dat) [\w ]{0,20}(ung dung|app|phan mem) [\w ]{0,20}(moi|ban moi|phien ban moi) (tai|o|theo)",
-        r"(download|install) [\w ]{0,25}(app|application|software)[\w ]{0,20}(from|via|using) (this|the|our) (link|site|website)",
-        r"remote (access|support) app",
-    ),
-}
-_SELF_IDENTIFICATION = _rx(
-    r"(toi|em|chung toi|day|ben em|ben toi) (la|ben|o|tu|thuoc) [\w ]{0,10}(can bo|nhan vien|dieu tra vien|cong an|canh sat|doi truong|thieu ta|dai uy|trung ta|thuong ta|kiem sat vien|dai dien|bo phan|phong)",
-    r"(goi|lien he|lien lac) tu (cong an|co quan|ngan hang|chi cuc|cuc|vien|toa)",
-    r"thay mat",
-    r"this is [\w ]{0,25}(from|calling|with|at) ",
-    r"(i am|i'm) (an? )?(officer|agent|representative|detective|inspector|calling)",
-    r"calling (you )?from",
-    r"on behalf of",
-)
-_WARNING_SENTENCE = _rx(
-    r"(khong bao gio|tuyet doi khong|khong|dung|chua bao gio|se khong|never|do not|don't|dont|will not|won't|beware of)[\w ,]{0,25}(yeu cau|chia se|cung cap|chuyen|bam|nhan vao|cai|tai|tra loi|doc|gui|ask|share|give|click|tap|install|transfer|send|reply|call|disclose|pay)",
-)
-_RISKY_DOMAIN_WORDS = re.compile(
-    r"xac-?thuc|cap-?nhat|hoan-?thue|nhan-?qua|qua-?tang|khoa-?tk|verify|login|secure|update|claim|winner|bonus|unlock|refund|phi-?"
-)
 _SUSPICIOUS_URL = frozenset({"ip_host", "punycode", "shortener", "lookalike", "userinfo", "unusual_port"})
-_STORE = _rx(r"app store", r"ch play", r"google play", r"appstore")
 
 
 @dataclass(frozen=True)
@@ -209,12 +79,12 @@ class Message:
 def red_flags(text: str, sender: str | None = None, channel: str | None = None) -> set[str]:
     """The stable flag codes `text` raises, given who sent it and how (sms, email, zalo, call)."""
     sentences = [s for s in re.split(r"(?<=[.!?\n])\s+|[;\n]", text) if s.strip()]
-    kept = [s for s in sentences if not _WARNING_SENTENCE.search(normalize_for_matching(s))]
+    kept = [s for s in sentences if not _is_warning(normalize_for_matching(s))]
     folded = normalize_for_matching(" . ".join(kept))
-    flags = {code for code, pattern in _RULES.items() if pattern.search(folded)}
+    flags = {code for code, pattern in RULES.items() if pattern.search(folded)}
     if asks_for_otp(text):
         flags.add("otp_request")
-    if "remote_app_install" in flags and _STORE.search(folded) and "apk" not in folded:
+    if "remote_app_install" in flags and STORE.search(folded) and "apk" not in folded:
         flags.discard("remote_app_install")
     claimed = _claimed_brands(folded)
     sender_kind, sender_brand = _identify_sender(sender)
@@ -226,7 +96,7 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
         authority
         and sender_brand is None
         and (
-            _SELF_IDENTIFICATION.search(folded)
+            SELF_IDENTIFICATION.search(folded)
             or channel in {"call", "zalo"}
             or sender_kind in {"number", "email"}
             or mismatch
@@ -236,6 +106,10 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
     if _has_suspicious_link(text, claimed):
         flags.add("suspicious_link")
     return flags
+
+
+def _is_warning(folded: str) -> bool:
+    return bool(WARNING_SENTENCE.search(folded) or SCAM_DESCRIPTION.search(folded))
 
 
 def looks_like_scam(flags: Iterable[str]) -> bool:
@@ -329,7 +203,18 @@ def _sender_mismatch(
     specific = [b for b in claimed if b.senders or b.domains]
     if kind == "number":
         return any(not b.contacts_by_phone for b in specific)
-    return bool(specific)
+    return bool(specific) or (kind == "name" and _imitated_sender(sender) is not None)
+
+
+def _imitated_sender(sender: str) -> Brand | None:
+    """The brand whose official sender name `sender` copies with extras ("SenVang-CSKH", "PNBank-Secure")."""
+    name = normalize_for_matching(sender).replace(" ", "").replace("-", "").replace("_", "")
+    for brand in _brands():
+        for official in brand.senders:
+            squashed = normalize_for_matching(official).replace(" ", "")
+            if len(squashed) >= 5 and squashed[:7] in name and name != squashed:
+                return brand
+    return None
 
 
 def _has_suspicious_link(text: str, claimed: list[Brand]) -> bool:
@@ -339,17 +224,16 @@ def _has_suspicious_link(text: str, claimed: list[Brand]) -> bool:
             report = inspect_url(url)
         except UrlError:
             continue
-        targets = [report]
-        if report.expanded:
-            targets.append(inspect_url(report.expanded))
-        for item in targets:
-            if _SUSPICIOUS_URL & set(item.warnings) or item.path.lower().endswith(".apk"):
-                return True
-            domain = item.registered_domain
-            if domain in official or any(item.unicode_host.endswith("." + d) for d in official):
-                continue
-            if claimed or _RISKY_DOMAIN_WORDS.search(domain):
-                return True
+        if report.is_shortener and not report.expanded:
+            return True  # we cannot see where it leads: never tap it blind
+        item = inspect_url(report.expanded) if report.expanded else report
+        if (_SUSPICIOUS_URL - {"shortener"}) & set(item.warnings) or item.path.lower().endswith(".apk"):
+            return True
+        domain = item.registered_domain
+        if domain in official or any(item.unicode_host.endswith("." + d) for d in official):
+            continue
+        if claimed or report.is_shortener or RISKY_DOMAIN_WORDS.search(domain):
+            return True
     return False
 
 
