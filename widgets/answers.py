@@ -14,6 +14,10 @@ in the working directory; the only `*.ipynb` in the working directory (the kerne
 notebook's folder in JupyterLab and under nbgrader autograde). A folder with several notebooks calls
 `use_answers_file("<stem>.answers.json")` once at the top of each.
 
+An author running a notebook inside the course source (`notebooks/` next to `course_config/`) gets
+answers kept in the kernel's memory only: a file there would be released to every learner by
+`generate_assignment` and copied over their answers by `autograde`. An explicit file still wins.
+
 Errors (each message names the file and what to do):
 
     HocsoError
@@ -39,6 +43,7 @@ SUFFIX = ".answers.json"
 FORMAT = "hocso-answers/1"
 
 _chosen_file: Path | None = None
+_in_memory: dict[Path, dict[str, Any]] = {}  # answers of notebooks run inside the course source
 
 
 class AnswersError(HocsoError):
@@ -88,6 +93,10 @@ def answers_path(answers_file: str | os.PathLike[str] | None = None) -> Path:
 def save_answer(question: str, value: Any, answers_file: str | os.PathLike[str] | None = None) -> Path:
     """Save `value` (anything JSON can hold) as the answer to `question`, atomically; returns the file."""
     path = answers_path(answers_file)
+    if answers_file is None and _in_course_source(path):
+        document = _in_memory.setdefault(path.resolve(), _fresh())
+        document["answers"][question] = value
+        return path
     try:
         document = _read(path)
     except AnswerMissing:
@@ -127,7 +136,18 @@ def _fresh() -> dict[str, Any]:
     return {"format": FORMAT, "answers": {}, "saved_at": {}}
 
 
+def _in_course_source(path: Path) -> bool:
+    """True for a file under a course's `notebooks/` (the nbgrader source), found by its `course_config/`."""
+    folder = path.resolve().parent
+    for parent in (folder, *folder.parents):
+        if (parent / "course_config" / "course.toml").is_file():
+            return folder.is_relative_to(parent / "notebooks")
+    return False
+
+
 def _read(path: Path) -> dict[str, Any]:
+    if (kept := _in_memory.get(path.resolve())) is not None:
+        return kept
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -85,3 +85,18 @@ def test_any_json_answer_round_trips(question: str, value) -> None:
     path = Path.cwd() / "roundtrip.answers.json"
     save_answer(question, value, path)
     assert load_answer(question, path) == value
+
+
+def test_author_running_the_course_source_leaves_no_answers_file(tmp_path: Path, monkeypatch) -> None:
+    """A file in notebooks/ would be released to learners and copied over their answers at autograde."""
+    (tmp_path / "course_config").mkdir()
+    (tmp_path / "course_config" / "course.toml").write_text("")
+    module = tmp_path / "notebooks" / "m04"
+    module.mkdir(parents=True)
+    (module / "m04_phishing.ipynb").write_text("{}")
+    monkeypatch.chdir(module)
+    save_answer("inbox", {"sms-1": "scam"})
+    assert load_answer("inbox") == {"sms-1": "scam"} and saved_answers() == {"inbox": {"sms-1": "scam"}}
+    assert sorted(p.name for p in module.iterdir()) == ["m04_phishing.ipynb"]
+    save_answer("inbox", 1, module / "explicit.answers.json")  # an explicit file is the author's choice
+    assert (module / "explicit.answers.json").exists()
