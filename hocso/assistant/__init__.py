@@ -11,7 +11,7 @@ with a classroom.
 from __future__ import annotations
 
 from hocso.assistant.client import Assistant, AssistantReply, assistant_for
-from hocso.assistant.errors import AssistantError, AssistantSettingsError, AssistantUnavailable, QuotaExceeded
+from hocso.assistant.errors import AssistantError, AssistantSettingsError, AssistantUnavailable
 from hocso.assistant.notebook import ask, load_ipython_extension
 from hocso.assistant.redaction import Redaction, RedactionReport, redact
 
@@ -21,7 +21,6 @@ __all__ = [
     "AssistantReply",
     "AssistantSettingsError",
     "AssistantUnavailable",
-    "QuotaExceeded",
     "Redaction",
     "RedactionReport",
     "ask",

@@ -15,7 +15,7 @@ import getpass
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,10 +149,13 @@ class Assistant:
         hints_only = graded and self._resolved.hints_only_on_graded
         cell = redact(cell_source).text if cell_source else None
         stream_to = None if hints_only else on_text
-        reply = self._answer(report, lang, hints_only, cell, stream_to)
+        try:
+            reply = self._answer(report, lang, hints_only, cell, stream_to)
+        except AssistantUnavailable:
+            reply = AssistantReply(t("assistant.guard.unavailable", lang), "none", lang, report)
         if hints_only:
             checked = withhold_solutions(reply.text, lang)
-            reply = _replace(reply, text=checked.text, withheld=checked.withheld)
+            reply = replace(reply, text=checked.text, withheld=checked.withheld)
         self._history = [*self._history, _Turn(report.text, reply.text)][-HISTORY_TURNS:]
         return self._finish(reply, on_text if stream_to is None else None, log_question=report.text)
 
@@ -193,7 +196,7 @@ class Assistant:
             reply = self._ask_offline(report, lang, hints_only, on_text)
         except openai.OpenAIError as error:  # a bug in the tutor must still not reach the notebook
             raise AssistantUnavailable(f"the offline tutor failed: {error}") from error
-        return _replace(reply, fallback_reason=reason)
+        return replace(reply, fallback_reason=reason)
 
     def _ask_offline(
         self,
@@ -288,12 +291,6 @@ def _reason(error: Exception) -> str:
     if isinstance(error, openai.APIStatusError):
         return f"HTTP {error.status_code}"
     return type(error).__name__
-
-
-def _replace(reply: AssistantReply, **changes: Any) -> AssistantReply:
-    from dataclasses import replace
-
-    return replace(reply, **changes)
 
 
 def _learner_id() -> str:

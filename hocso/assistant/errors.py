@@ -3,10 +3,10 @@
     HocsoError
     └── AssistantError              anything the assistant reports to the learner or instructor
         ├── AssistantSettingsError  course.toml [assistant] or the environment cannot work (names the key)
-        ├── AssistantUnavailable    no backend could answer (remote down and fallback switched off)
-        └── QuotaExceeded           the learner asked their daily number of questions
+        └── AssistantUnavailable    no backend could answer
 
-Inside a notebook these never surface as tracebacks: `Assistant.ask` turns them into a friendly reply.
+Inside a notebook these never surface as tracebacks: `Assistant.ask` turns an unavailable backend, a
+used-up quota or a remote failure into a friendly reply, and `ask()` does the same for settings.
 """
 
 from __future__ import annotations
@@ -26,7 +26,3 @@ class AssistantSettingsError(AssistantError):
 
 class AssistantUnavailable(AssistantError):
     """No backend answered: the remote failed and falling back to the offline tutor is switched off."""
-
-
-class QuotaExceeded(AssistantError):
-    """The learner has used today's questions; they reset at midnight local time."""

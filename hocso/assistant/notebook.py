@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from hocso.assistant.client import Assistant, AssistantReply, assistant_for
+from hocso.assistant.errors import AssistantSettingsError
+from hocso.i18n import current_language, normalize_language
 
 _assistant: Assistant | None = None
 
@@ -22,7 +24,12 @@ def default_assistant() -> Assistant:
 
 def ask(question: str, *, graded: bool = False, language: str | None = None) -> AssistantReply:
     """Ask the course assistant one question; personal data is hidden before it is sent."""
-    return default_assistant().ask(question, graded=graded, language=language)
+    try:
+        assistant = default_assistant()
+    except AssistantSettingsError as error:  # the notebook shows the fix, not a traceback
+        lang = normalize_language(language) if language else current_language()
+        return AssistantReply(error.message, "none", lang)
+    return assistant.ask(question, graded=graded, language=language)
 
 
 def ask_magic(line: str, cell: str) -> AssistantReply:

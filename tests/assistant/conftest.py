@@ -142,6 +142,13 @@ def _handler(cloud: Cloud) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+@pytest.fixture(autouse=True)
+def no_openai_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's or CI's OPENAI_* variables must not send test questions to a real service."""
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "HOCSO_ASSISTANT_MODEL", "HOCSO_LEARNER"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def cloud(free_port: int) -> Iterator[Cloud]:
     state = Cloud(port=free_port)

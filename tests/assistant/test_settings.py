@@ -59,3 +59,14 @@ def test_cli_settings_and_ask(monkeypatch: pytest.MonkeyPatch, repo_root) -> Non
         cli, ["assistant", "ask", "--language", "en", "--course", str(repo_root), "What is a deepfake?"]
     )
     assert asked.exit_code == 0 and "Module m11" in asked.output
+
+
+def test_ask_shows_a_settings_mistake_as_a_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hocso.assistant import notebook
+
+    monkeypatch.setattr(notebook, "_assistant", None)
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://llm.example.com/v1")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    reply = notebook.ask("hello", language="en")
+    assert reply.backend == "none"
+    assert "OPENAI_API_KEY is not set" in reply.text
