@@ -29,11 +29,20 @@ ClaimChecker → {claim id: "supported" | "unsupported" | "needs_checking"}; Pri
 Other widgets (PasswordMeter, OtpDemo, UrlInspector, QrPayCheck, ProgressPanel) are for exploring and
 save nothing.
 
-Rules for authors: never commit a `*.answers.json` in `notebooks/` (running your own notebook
-creates one; nbgrader would release it and copy it over learners' answers when autograding). With
+Rules for authors: run your notebook where it lives (`notebooks/<module>/`) and its answers stay in
+the kernel's memory, so no answers file lands in the course source (nbgrader would release it to
+learners and copy it over their answers when autograding); never commit a `*.answers.json`. With
 several notebooks in one folder, call `use_answers_file("<stem>.answers.json")` at the top of each.
-Voila apps and tests may set `answers_file=` on a widget or `HOCSO_ANSWERS_FILE`.
-Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`).
+Voila apps and tests may pass `answers_file=` to a widget or set `HOCSO_ANSWERS_FILE`.
+Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`), and is
+testable without a browser: set its controls' values, `.click()` its buttons, read `value`/`result`.
+
+    PasswordMeter(user_inputs=("Lan", "1990"))            OtpDemo(secret=None, live=True)
+    PhishingInbox("inbox", messages=None)  # None: the course's message set, in the widget's language
+    UrlInspector("https://...")                           QrPayCheck(payload, expected_account="...")
+    PrivacyCheckup("privacy", photo="beach.jpg")          ProgressPanel({"4.2": 0.8}, course=course)
+    ClaimChecker("claims", {"c1": "claim"}, {"Source": "text"}, expected={"c1": "supported"})
+    Quiz("q1", prompt, [QuizChoice("a", text, correct=True, why=...)], multiple=False)
 """
 
 from __future__ import annotations

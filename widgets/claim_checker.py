@@ -18,7 +18,7 @@ from hocso.widgets.look import (
     banner,
     big_button,
     escape,
-    full_width,
+    frame,
     heading,
     localized,
     pick_language,
@@ -81,6 +81,7 @@ class ClaimChecker(w.VBox):
                         self.feedback[cid],
                     ],
                     layout=w.Layout(border="1px solid #d1d5db", padding="8px", margin="4px 0"),
+                    _dom_classes=("hocso-card",),
                 )
             )
         source_html = "".join(
@@ -108,7 +109,7 @@ class ClaimChecker(w.VBox):
                 self.check_button,
                 self.summary,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         restored = saved_answers(answers_file).get(question_id) if save else None
         if isinstance(restored, dict):

@@ -24,6 +24,15 @@ TONES: dict[str, tuple[str, str, str]] = {
     "info": ("#1e3a8a", "#dbeafe", "ℹ"),
 }
 FONT = "font-size:1.15em;line-height:1.5"
+# Scoped to the class every hocso widget carries: bigger controls, rounded cards and phone frames.
+STYLE_SHEET = (
+    "<style>"
+    ".hocso-widget .widget-button,.hocso-widget .widget-toggle-button{font-size:1.05em}"
+    ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{font-size:1.15em;line-height:1.8}"
+    ".hocso-widget .widget-text input,.hocso-widget textarea{font-size:1.15em}"
+    ".hocso-card{border-radius:14px}.hocso-phone{border-radius:28px;background:#ffffff}"
+    "</style>"
+)
 #: Text an author gives a widget: one string, or {"vi": ..., "en": ...}.
 Text = str | Mapping[str, str]
 
@@ -54,7 +63,8 @@ def banner(message: str, tone: Tone) -> str:
 
 
 def heading(message: str) -> str:
-    return f'<div style="font-size:1.35em;font-weight:600;margin:4px 0">{escape(message)}</div>'
+    """A widget's title; it also carries the style sheet, so every widget brings its own look."""
+    return f'{STYLE_SHEET}<div style="font-size:1.35em;font-weight:600;margin:4px 0">{escape(message)}</div>'
 
 
 def paragraph(message: str) -> str:
@@ -63,6 +73,11 @@ def paragraph(message: str) -> str:
 
 def full_width(**extra: str) -> w.Layout:
     return w.Layout(width="100%", max_width="48em", **extra)
+
+
+def frame() -> dict[str, object]:
+    """Keyword arguments for a widget's outer box: full width, padded, and the `hocso-widget` class."""
+    return {"layout": full_width(padding="8px"), "_dom_classes": ("hocso-widget",)}
 
 
 def big_button(description: str = "", style: str = "") -> w.Button:

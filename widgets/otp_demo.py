@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pyotp
-from hocso.widgets.look import banner, big_button, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import banner, big_button, frame, full_width, heading, paragraph, pick_language
 
 from hocso.i18n import t
 from hocso.safety.otp import PERIOD, random_secret, seconds_left, totp_now
@@ -54,7 +54,7 @@ class OtpDemo(w.VBox):
                 w.HBox([self.share_button, self.refuse_button], layout=w.Layout(flex_flow="row wrap")),
                 self.outcome,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         self.refresh()
         if live:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import ipywidgets as w
-from hocso.widgets.look import TONES, banner, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import TONES, banner, frame, full_width, heading, paragraph, pick_language
 
 from hocso.i18n import t
 from hocso.safety.passwords import PasswordAssessment, assess_password, explain_problem, nist_problems
@@ -47,7 +47,7 @@ class PasswordMeter(w.VBox):
                 self.meter,
                 self.advice,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         self.assess()
 

@@ -15,7 +15,16 @@ from pathlib import Path
 
 import ipywidgets as w
 from hocso.widgets.answers import save_answer, saved_answers
-from hocso.widgets.look import FONT, banner, big_button, escape, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import (
+    FONT,
+    banner,
+    big_button,
+    escape,
+    frame,
+    heading,
+    paragraph,
+    pick_language,
+)
 
 from hocso.i18n import t
 from hocso.safety.links import find_urls
@@ -79,6 +88,7 @@ class PhishingInbox(w.VBox):
                 w.VBox(
                     [self.cards[message.id], toggle, self.reveals[message.id]],
                     layout=w.Layout(border="1px solid #d1d5db", padding="8px", margin="6px 0"),
+                    _dom_classes=("hocso-card",),
                 )
             )
         self.check_button = big_button(t("widgets.inbox.check", lang), "primary")
@@ -88,6 +98,7 @@ class PhishingInbox(w.VBox):
         phone = w.VBox(
             rows,
             layout=w.Layout(width="100%", max_width="30em", border="4px solid #111827", padding="12px"),
+            _dom_classes=("hocso-phone",),
         )
         super().__init__(
             [
@@ -98,7 +109,7 @@ class PhishingInbox(w.VBox):
                 self.summary,
                 self.status,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         restored = saved_answers(answers_file).get(question_id) if save else None
         if isinstance(restored, dict):

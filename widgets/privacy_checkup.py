@@ -12,7 +12,17 @@ from pathlib import Path
 
 import ipywidgets as w
 from hocso.widgets.answers import save_answer, saved_answers
-from hocso.widgets.look import FONT, banner, big_button, escape, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import (
+    FONT,
+    banner,
+    big_button,
+    escape,
+    frame,
+    full_width,
+    heading,
+    paragraph,
+    pick_language,
+)
 
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
@@ -89,7 +99,7 @@ class PrivacyCheckup(w.VBox):
                 self.photo_info,
                 self.strip_button,
             ]
-        super().__init__(children, layout=full_width(padding="8px"))
+        super().__init__(children, **frame())
         restored = saved_answers(answers_file).get(question_id) if save else None
         if isinstance(restored, dict):
             self.value = restored

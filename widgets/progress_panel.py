@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as w
-from hocso.widgets.look import TONES, Text, escape, full_width, heading, localized, pick_language
+from hocso.widgets.look import TONES, Text, escape, frame, full_width, heading, localized, pick_language
 
 from hocso.config.models import Course
 from hocso.i18n import t
@@ -38,7 +38,7 @@ class ProgressPanel(w.VBox):
                     self.names.setdefault(competence.code, competence.name.model_dump())
         self.title = w.HTML(heading(t("widgets.progress.title", self.lang)))
         self.rows = w.HTML(layout=full_width())
-        super().__init__([self.title, self.rows], layout=full_width(padding="8px"))
+        super().__init__([self.title, self.rows], **frame())
         for code, fraction in progress.items():
             self._progress[code] = _clamp(fraction)
         self._render()

@@ -10,7 +10,7 @@ import io
 
 import ipywidgets as w
 import segno
-from hocso.widgets.look import FONT, banner, big_button, escape, full_width, heading, pick_language
+from hocso.widgets.look import FONT, banner, big_button, escape, frame, full_width, heading, pick_language
 
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
@@ -54,7 +54,7 @@ class QrPayCheck(w.VBox):
                 self.payload,
                 self.check_button,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         if payload:
             self.check()

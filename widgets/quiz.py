@@ -17,6 +17,7 @@ from hocso.widgets.look import (
     Text,
     banner,
     big_button,
+    frame,
     full_width,
     heading,
     localized,
@@ -93,7 +94,7 @@ class Quiz(w.VBox):
         self.feedback = w.HTML()
         super().__init__(
             [self.prompt, self.hint, selector, self.check_button, self.feedback],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         restored = saved_answers(answers_file).get(question_id) if save else None
         if isinstance(restored, list):

@@ -7,7 +7,17 @@ widget only shows it so a beginner sees at a glance which part of the address ma
 from __future__ import annotations
 
 import ipywidgets as w
-from hocso.widgets.look import FONT, banner, big_button, escape, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import (
+    FONT,
+    banner,
+    big_button,
+    escape,
+    frame,
+    full_width,
+    heading,
+    paragraph,
+    pick_language,
+)
 
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
@@ -43,7 +53,7 @@ class UrlInspector(w.VBox):
                 self.verdict,
                 self.parts,
             ],
-            layout=full_width(padding="8px"),
+            **frame(),
         )
         if url:
             self.inspect()
