@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import click
@@ -40,10 +41,21 @@ def assistant() -> None:
 def serve(host: str, port: int, course_path: Path | None) -> None:
     """Serve the offline tutor as an OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models)."""
     tutor = shared_tutor(course_path or find_course_root())
-    url = f"http://{host}:{port}/v1"
-    click.echo(t("assistant.cli.serving", current_language(), url=url))
-    click.echo(t("assistant.cli.lan_note", current_language(), url=url))
+    click.echo(t("assistant.cli.serving", current_language(), url=f"http://{host}:{port}/v1"))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        lan = _lan_address() if host in ("0.0.0.0", "::") else host
+        click.echo(t("assistant.cli.lan_note", current_language(), url=f"http://{lan}:{port}/v1"))
     serve_forever(tutor, host, port)
+
+
+def _lan_address() -> str:
+    """This machine's address on the LAN (a UDP "connect" picks the route; no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
 
 
 @assistant.command()

@@ -70,3 +70,15 @@ def test_ask_shows_a_settings_mistake_as_a_reply(monkeypatch: pytest.MonkeyPatch
     reply = notebook.ask("hello", language="en")
     assert reply.backend == "none"
     assert "OPENAI_API_KEY is not set" in reply.text
+
+
+def test_cli_exports_the_opt_in_log(tmp_path, course) -> None:
+    from hocso.assistant import Assistant
+    from hocso.cli import cli
+
+    Assistant(course=course, settings=course.assistant.model_copy(update={"log_conversations": True})).ask(
+        "mã OTP 483920 là gì"
+    )
+    result = CliRunner().invoke(cli, ["assistant", "export-log", str(tmp_path / "log.jsonl")])
+    assert result.exit_code == 0 and result.output.startswith("1 ->")
+    assert "483920" not in (tmp_path / "log.jsonl").read_text(encoding="utf-8")
