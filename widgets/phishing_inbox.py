@@ -45,8 +45,9 @@ class InboxResult:
 class PhishingInbox(w.VBox):
     """`messages`: a list of `Message`, a message-set JSON path, or None for the course's default set.
 
-    With `same_language_only` (default) only messages in the widget's language are shown, unless
-    the set has none in it.
+    `only` picks message ids, in that order (the course set has dozens; an exercise shows a few).
+    Otherwise, with `same_language_only` (default), messages in the widget's language are shown,
+    unless the set has none in it.
     """
 
     def __init__(
@@ -54,6 +55,7 @@ class PhishingInbox(w.VBox):
         question_id: str = "inbox",
         messages: Sequence[Message] | str | os.PathLike[str] | None = None,
         *,
+        only: Sequence[str] | None = None,
         same_language_only: bool = True,
         language: str | None = None,
         answers_file: str | os.PathLike[str] | None = None,

@@ -132,3 +132,16 @@ def test_privacy_unreadable_photo_is_explained(language: str) -> None:
     assert (
         checkup.photo_metadata is None and checkup.strip_button.disabled and "✖" in checkup.photo_info.value
     )
+
+
+def test_inbox_on_the_course_message_set_picks_messages_by_id(language: str) -> None:
+    everything = PhishingInbox("x", language=language, save=False)
+    assert everything.messages and all(m.lang == language for m in everything.messages)
+    chosen = [m.id for m in everything.messages[:3]]
+    inbox = PhishingInbox("x", only=chosen, language=language, save=False)
+    assert [m.id for m in inbox.messages] == chosen
+    for message in inbox.messages:
+        inbox.flags[message.id].value = "scam" if message.is_scam else "safe"
+    assert inbox.check().right == 3
+    with pytest.raises(ValueError, match="no messages with ids"):
+        PhishingInbox("x", only=["nope"], save=False)
