@@ -1,8 +1,8 @@
 """BM25 search over the course passages, one index per language (bm25s: maintained, numpy-only, fast).
 
 Vietnamese learners often type without diacritics, so every token is indexed twice: as written and
-folded ("lừa" and "lua"). A query with diacritics then matches both forms and ranks exact spellings
-higher; a query without them still finds the passage. A passage counts only when it scores at least
+folded ("lừa" and "lua"). A query typed with diacritics is matched as written (folded syllables
+collide: "mỹ"/"my"); a query typed without them is already folded and finds the folded forms. A passage counts only when it scores at least
 `min_score` and contains at least `min_coverage` of the query's words; otherwise the tutor says the
 course does not cover the question instead of quoting something unrelated.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 
@@ -21,82 +22,9 @@ from hocso.safety.text import fold_diacritics
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORDS = frozenset(
-    [
-        "la",
-        "va",
-        "cua",
-        "co",
-        "khong",
-        "thi",
-        "duoc",
-        "cho",
-        "mot",
-        "cac",
-        "nhung",
-        "toi",
-        "ban",
-        "minh",
-        "lam",
-        "sao",
-        "the",
-        "nao",
-        "gi",
-        "nay",
-        "do",
-        "voi",
-        "de",
-        "khi",
-        "neu",
-        "hay",
-        "o",
-        "tu",
-        "ra",
-        "vao",
-        "nen",
-        "can",
-        "phai",
-        "bi",
-        "da",
-        "dang",
-        "se",
-        "rat",
-        "cung",
-        "nhu",
-        "a",
-        "an",
-        "the",
-        "is",
-        "are",
-        "to",
-        "of",
-        "and",
-        "how",
-        "what",
-        "do",
-        "does",
-        "i",
-        "my",
-        "it",
-        "in",
-        "on",
-        "for",
-        "can",
-        "be",
-        "should",
-        "you",
-        "your",
-        "me",
-        "this",
-        "that",
-        "with",
-        "or",
-        "if",
-        "about",
-        "when",
-        "which",
-        "who",
-        "why",
-    ]
+    line.strip()
+    for line in (Path(__file__).parent / "data" / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
 )
 
 
