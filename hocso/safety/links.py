@@ -69,6 +69,17 @@ SHORTENERS = frozenset(
         "link.test",
     }
 )
+URL_WARNINGS = (
+    "ip_host",
+    "punycode",
+    "shortener",
+    "lookalike",
+    "userinfo",
+    "not_https",
+    "unusual_port",
+    "many_subdomains",
+)
+"""Stable codes of UrlReport.warnings; each has a text in the catalog (safety.url_warning.<code>)."""
 RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
 """RFC 2606 names: not in the Public Suffix List, but the course data uses them as if they were."""
 
@@ -234,7 +245,7 @@ def is_lookalike(domain: str, trusted: tuple[str, ...] | list[str] = TRUSTED_DOM
     for good in trusted:
         good_label = _split(good, False)[1]
         brand = _skeleton(good_label)
-        if len(good_label) >= 5 and (brand in _skeleton(label) or brand in _skeleton(sub)):
+        if len(good_label) >= 4 and (brand in _skeleton(label) or brand in _skeleton(sub)):
             return good
     return None
 

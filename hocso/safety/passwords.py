@@ -24,8 +24,8 @@ MIN_LENGTH = 15
 """NIST SP 800-63B rev. 4: single-factor passwords SHALL be at least 15 characters."""
 MAX_LENGTH_ALLOWED = 64
 """Verifiers SHOULD allow at least 64 characters; we never reject a long password."""
-ZXCVBN_MAX_CHARS = 100
-"""zxcvbn gets slow on very long input; its estimate is already huge at this length."""
+ZXCVBN_MAX_CHARS = 72
+"""zxcvbn refuses longer input (and slows down); the estimate of the first 72 characters is a lower bound."""
 
 PROBLEM_CODES = ("too_short", "blocklisted", "context_word", "repeated_or_sequential")
 HINT_CODES = (
@@ -81,7 +81,7 @@ class PasswordAssessment:
 def assess_password(password: str, user_inputs: Sequence[str] = ()) -> PasswordAssessment:
     """Estimate how guessable `password` is; `user_inputs` are the learner's name, birthday, etc."""
     sample = password[:ZXCVBN_MAX_CHARS]
-    words = [w for w in user_inputs if w] + [normalize_for_matching(w) for w in user_inputs if w]
+    words = _context_forms(user_inputs)
     result = zxcvbn(sample, user_inputs=words) if sample else None
     if result is None:
         zero = dict.fromkeys(SCENARIOS, 0.0)
@@ -127,8 +127,7 @@ def nist_problems(
     blocked = default_blocklist() if blocklist is None else frozenset(_squash(w) for w in blocklist)
     if squashed in blocked or (_strip_trailing_digits(squashed) in blocked and len(squashed) < 20):
         problems.append("blocklisted")
-    words = {_squash(w) for w in context_words if len(_squash(w)) >= 3}
-    words |= {part for w in context_words for part in normalize_for_matching(w).split() if len(part) >= 4}
+    words = {form for form in _context_forms(context_words) if len(form) >= 4}
     if any(word in squashed for word in words):
         problems.append("context_word")
     if _repetitive(squashed):
@@ -147,6 +146,15 @@ def default_blocklist() -> frozenset[str]:
     text = resources.files("hocso.safety").joinpath("data/common_passwords.txt").read_text("utf-8")
     lines = (line.strip() for line in text.splitlines())
     return frozenset(_squash(line) for line in lines if line and not line.startswith("#"))
+
+
+def _context_forms(words: Sequence[str]) -> list[str]:
+    """Each context word as people type it in a password: folded, squashed, and its parts."""
+    forms: list[str] = []
+    for word in words:
+        folded = normalize_for_matching(word)
+        forms += [folded.replace(" ", ""), *(part for part in folded.split() if len(part) >= 3)]
+    return list(dict.fromkeys(form for form in forms if form))
 
 
 def _squash(text: str) -> str:

@@ -1,0 +1,65 @@
+"""One-time codes: pyotp against RFC 6238, and telling a code request from a bank's own notice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from hocso.safety.otp import asks_for_otp, random_secret, seconds_left, totp_now
+
+RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of "12345678901234567890", RFC 6238 appendix B
+
+
+def test_totp_matches_rfc_6238_vectors() -> None:
+    assert totp_now(RFC_SECRET, at=59, digits=8) == "94287082"
+    assert totp_now(RFC_SECRET, at=1111111109, digits=8) == "07081804"
+    assert totp_now(RFC_SECRET, at=datetime.fromtimestamp(59, tz=UTC)) == "287082"
+
+
+def test_code_changes_every_thirty_seconds() -> None:
+    secret = random_secret()
+    assert totp_now(secret, at=30) == totp_now(secret, at=59)
+    assert seconds_left(59) == 1
+    assert seconds_left(60) == 30
+    assert 1 <= seconds_left() <= 30
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Anh đọc giúp em mã OTP vừa gửi về máy nhé",
+        "Anh doc giup em ma OTP vua gui ve may nhe",
+        "Cung cấp mã xác thực cho cán bộ để hoàn tất hồ sơ",
+        "Chị ơi em lỡ gửi nhầm mã về số chị, chị đọc lại giúp em với",
+        "Please send me the code you just received",
+        "What is the code on your screen?",
+        "Hi, I accidentally sent my verification code to your number. Can you forward it?",
+        "Nhập mã OTP vào trang sau để nhận quà",
+        "Mở ứng dụng và gửi mã OTP cho em nhé",
+    ],
+)
+def test_requests_for_a_code(message: str) -> None:
+    assert asks_for_otp(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Ma OTP cua quy khach la 123456. Khong chia se ma nay cho bat ky ai.",
+        "Mã OTP của quý khách là 123456. Không chia sẻ mã này cho bất kỳ ai.",
+        "Your verification code is 482913. Never share this code with anyone.",
+        "Vietcombank: Ma xac thuc giao dich 123456, het han sau 3 phut. Tuyet doi KHONG cung cap ma cho bat ky ai.",
+        "Ngân hàng không bao giờ yêu cầu khách hàng cung cấp mật khẩu hay mã OTP.",
+        "Tối nay về ăn cơm nhé",
+        "Send me the slides from the meeting",
+    ],
+)
+def test_notices_and_ordinary_messages_are_not_requests(message: str) -> None:
+    assert not asks_for_otp(message)
+
+
+def test_a_request_after_a_warning_still_counts() -> None:
+    assert asks_for_otp(
+        "Không chia sẻ mã cho người lạ. Nhưng em là nhân viên ngân hàng, chị đọc mã OTP cho em."
+    )

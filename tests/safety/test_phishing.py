@@ -1,0 +1,177 @@
+"""Scam red flags: rules on vi (with and without diacritics) and en, measured on the course's message set."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from hocso.i18n import t
+from hocso.safety.errors import MessageSetError
+from hocso.safety.links import TRUSTED_DOMAINS, find_urls, inspect_url
+from hocso.safety.phishing import (
+    FLAGS,
+    STRONG_FLAGS,
+    brands,
+    explain,
+    load_messages,
+    looks_like_scam,
+    red_flags,
+)
+from hocso.safety.text import fold_diacritics
+
+MESSAGES = load_messages()
+MIN_ACCURACY = 0.85
+
+
+def _accuracy(messages, transform=lambda text: text) -> float:
+    right = sum(
+        looks_like_scam(red_flags(transform(m.text), m.sender, m.channel)) == m.is_scam for m in messages
+    )
+    return right / len(messages)
+
+
+def test_classification_accuracy_on_the_message_set(record_property: pytest.RecordProperty) -> None:
+    accuracy = _accuracy(MESSAGES)
+    record_property("accuracy", accuracy)
+    print(f"red_flags accuracy on {len(MESSAGES)} messages: {accuracy:.3f}")
+    assert accuracy >= MIN_ACCURACY
+    for lang in ("vi", "en"):
+        assert _accuracy([m for m in MESSAGES if m.lang == lang]) >= MIN_ACCURACY, lang
+
+
+def test_vietnamese_without_diacritics_is_classified_the_same() -> None:
+    vietnamese = [m for m in MESSAGES if m.lang == "vi"]
+    assert _accuracy(vietnamese, fold_diacritics) >= MIN_ACCURACY
+    for message in vietnamese:
+        with_marks = red_flags(message.text, message.sender, message.channel)
+        without = red_flags(fold_diacritics(message.text), message.sender, message.channel)
+        assert looks_like_scam(with_marks) == looks_like_scam(without), message.id
+
+
+def test_flags_agree_with_the_labels() -> None:
+    """Micro F1 of the flag codes against what a careful reader marked."""
+    hits = found = labelled = 0
+    for message in MESSAGES:
+        flags = red_flags(message.text, message.sender, message.channel)
+        hits += len(flags & set(message.red_flags))
+        found += len(flags)
+        labelled += len(message.red_flags)
+    f1 = 2 * hits / (found + labelled)
+    assert f1 >= 0.85
+
+
+def test_legit_messages_have_no_strong_flag_labelled() -> None:
+    for message in MESSAGES:
+        if not message.is_scam:
+            assert not STRONG_FLAGS & set(message.red_flags), message.id
+        else:
+            assert STRONG_FLAGS & set(message.red_flags), message.id
+
+
+@pytest.mark.parametrize(
+    ("text", "sender", "channel", "expected"),
+    [
+        (
+            "[TB] Tài khoản VNeID của bạn sẽ bị khóa sau 24h. Cập nhật: http://vneid-capnhat.example",
+            "VNEID-HOTRO",
+            "sms",
+            {"urgency", "threat", "impersonation", "suspicious_link", "sender_mismatch"},
+        ),
+        (
+            "Tai khoan VNeID cua ban se bi khoa sau 24h. Cap nhat: http://vneid-capnhat.example",
+            "VNEID-HOTRO",
+            "sms",
+            {"urgency", "threat", "impersonation", "suspicious_link", "sender_mismatch"},
+        ),
+        ("Việc nhẹ lương cao, làm tại nhà, hoa hồng 20%", None, None, {"too_good_to_be_true"}),
+        ("Viec nhe luong cao, lam tai nha, hoa hong 20%", None, None, {"too_good_to_be_true"}),
+        (
+            "Tải ứng dụng Dịch vụ công bản mới theo link: http://203.0.113.7/dvc.apk",
+            None,
+            None,
+            {"remote_app_install", "suspicious_link"},
+        ),
+        (
+            "Your account will be suspended. Reply with the code we sent you.",
+            None,
+            None,
+            {"threat", "otp_request"},
+        ),
+        ("Chuyển tiền vào tài khoản an toàn để phục vụ điều tra", None, "call", {"money_request"}),
+        ("Tối nay về ăn cơm nhé", "Mẹ", "zalo", set()),
+    ],
+)
+def test_flags_on_examples(text: str, sender: str | None, channel: str | None, expected: set[str]) -> None:
+    assert red_flags(text, sender, channel) == expected
+
+
+def test_sender_mismatch_needs_a_claimed_brand() -> None:
+    text = "PNBank: Tai khoan cua Quy khach vua dang nhap tren thiet bi moi."
+    assert "sender_mismatch" not in red_flags(text, "PNBank", "sms")
+    assert "sender_mismatch" in red_flags(text, "09xx xxx 123", "sms")
+    assert "sender_mismatch" in red_flags(text, "alerts@pnbank-secure.example", "email")
+    assert "sender_mismatch" not in red_flags(text, "alerts@pnbank.example", "email")
+    assert "sender_mismatch" in red_flags("Tin nhan tu ngan hang", "PNBank-Secure", "sms")
+
+
+def test_warnings_are_not_requests() -> None:
+    advisory = "Công an không bao giờ yêu cầu chuyển tiền vào tài khoản an toàn hay cung cấp mã OTP."
+    assert not looks_like_scam(red_flags(advisory, "CongAnHN", "sms"))
+
+
+def test_every_flag_is_explained_in_both_languages() -> None:
+    for flag in FLAGS:
+        assert explain(flag, "vi") != explain(flag, "en")
+        assert explain(flag, "vi") == t(f"safety.flag.{flag}", "vi")
+
+
+def test_message_set_follows_the_brief() -> None:
+    assert len(MESSAGES) >= 80
+    assert len({m.id for m in MESSAGES}) == len(MESSAGES)
+    langs = Counter(m.lang for m in MESSAGES)
+    assert 0.55 <= langs["vi"] / len(MESSAGES) <= 0.65
+    labels = Counter(m.label for m in MESSAGES)
+    assert labels["scam"] == labels["legit"]
+    assert {m.channel for m in MESSAGES} == {"sms", "email", "zalo", "call"}
+    for message in MESSAGES:
+        assert message.explain_vi and message.explain_en and message.explain("vi") == message.explain_vi
+        assert message.scam_type if message.is_scam else message.scam_type is None
+
+
+def test_message_set_holds_no_real_numbers_or_domains() -> None:
+    official = set(TRUSTED_DOMAINS) | {d for b in brands() for d in b.domains}
+    shorteners = {"bit.ly", "tinyurl.com", "rb.gy", "cutt.ly", "is.gd"}
+    for message in MESSAGES:
+        for text in (message.text, message.sender):
+            assert not re.search(r"\d{4}[ .]?\d{3}[ .]?\d{3}", text.replace("x", "")), (
+                message.id
+            )  # no full phone numbers
+        for url in find_urls(message.text):
+            domain = inspect_url(url).registered_domain
+            fictional = domain.endswith((".example", ".test")) or inspect_url(url).is_ip
+            assert fictional or domain in official or domain in shorteners, (message.id, domain)
+
+
+def test_load_messages_names_the_broken_item(tmp_path: Path) -> None:
+    good = json.loads(
+        Path(load_messages.__code__.co_filename)
+        .with_name("data")
+        .joinpath("messages.json")
+        .read_text("utf-8")
+    )
+    items = good["messages"][:2]
+    items[1] = {**items[1], "label": "maybe"}
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(items), "utf-8")
+    with pytest.raises(MessageSetError, match="item 1"):
+        load_messages(path)
+    path.write_text("{not json", "utf-8")
+    with pytest.raises(MessageSetError, match="cannot read"):
+        load_messages(path)
+    path.write_text(json.dumps([{**good["messages"][0], "red_flags": ["scary"]}]), "utf-8")
+    with pytest.raises(MessageSetError, match="unknown red flags scary"):
+        load_messages(path)
