@@ -69,6 +69,12 @@ class PhishingInbox(w.VBox):
         loaded = list(messages) if isinstance(messages, Sequence) and not isinstance(messages, str) else None
         if loaded is None:
             loaded = load_messages(Path(messages) if messages is not None else None)
+        if only is not None:
+            by_id = {m.id: m for m in loaded}
+            if unknown := [mid for mid in only if mid not in by_id]:
+                raise ValueError(f"inbox {question_id!r}: no messages with ids {unknown} in the message set")
+            loaded = [by_id[mid] for mid in only]
+            same_language_only = False
         in_language = [m for m in loaded if m.lang == self.lang]
         self.messages: tuple[Message, ...] = tuple(
             in_language if same_language_only and in_language else loaded
