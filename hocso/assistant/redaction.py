@@ -59,8 +59,9 @@ _OTP_BEFORE = re.compile(
 _PASSWORD = re.compile(
     r"(?:mật khẩu|mat khau|\bmk\b|password|passwd|\bpass\b|\bpwd\b|\bpw\b|passphrase|cụm mật khẩu)"
     r"(?:\s+(?:của|cua|tôi|toi|em|anh|chị|mình|minh|mới|moi|cũ|cu|đăng nhập|facebook|email|gmail|wifi|wi-fi|"
-    r"zalo|ngân hàng|ngan hang|app|ứng dụng|my|the|new|old|current|account|bank|for|of|to)){0,4}"
-    r"\s*(?::|=|\blà\b|\bla\b|\bis\b)\s*"
+    r"zalo|ngân hàng|ngan hang|app|ứng dụng|my|the|new|old|current|account|bank|for|of|to|this|này|nay|"
+    r"strong|mạnh|manh)){0,4}"
+    r"(?:\s*(?::|=|\blà\b|\bla\b|\bis\b)\s*|\s+(?=[\"'“‘«]))"
     r"[\"'“‘«]?(?P<secret>[^\s\"'”’»]{3,64})",
     re.IGNORECASE,
 )

@@ -110,3 +110,13 @@ def test_public_api_is_what_all_says() -> None:
         "tutor",
     }
     assert public - modules - {"annotations"} == set(assistant_api.__all__)
+
+
+def test_a_password_to_check_never_appears_in_the_chat(chat: AssistantChat) -> None:
+    chat.question.value = "Mật khẩu 'Hoa@1990' có mạnh không?"
+    chat.send_button.click()
+    assert "Hoa@1990" not in chat.preview.value and "mật khẩu" in chat.preview.value
+    chat.confirm_button.click()
+    assert chat.last_reply is not None and chat.last_reply.backend == "local"
+    assert "Hoa@1990" not in chat.transcript.value
+    assert "Hoa@1990" not in str(chat.history)
