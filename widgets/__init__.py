@@ -21,7 +21,9 @@ Authoring recipe (one notebook per module folder, as course.toml lays them out):
 
    A missing, damaged or unanswered file raises `AnswerMissing` with a message naming the file and
    what to do: that cell scores zero and the rest of the notebook is graded as usual. For partial
-   credit, split an answer over several graded cells (e.g. one per inbox message).
+   credit, give each item its own graded cell and read one part of the answer:
+
+       assert load_answer("inbox", "vi-s01") == "scam"   # one message of PhishingInbox("inbox", ...)
 
 What each widget saves under its id (read `value`/`result` in code, `load_answer(id)` in grading):
 Quiz → sorted list of choice keys; PhishingInbox → {message id: "scam" | "safe"};

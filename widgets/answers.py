@@ -117,8 +117,11 @@ def saved_answers(answers_file: str | os.PathLike[str] | None = None) -> dict[st
         return {}
 
 
-def load_answer(question: str, answers_file: str | os.PathLike[str] | None = None) -> Any:
-    """The learner's saved answer to `question`, for a graded cell; raises `AnswerMissing` if none."""
+def load_answer(
+    question: str, part: str | None = None, *, answers_file: str | os.PathLike[str] | None = None
+) -> Any:
+    """The learner's saved answer to `question` (or one `part` of it, e.g. one inbox message), for a
+    graded cell; raises `AnswerMissing` with a message naming the question and file when there is none."""
     try:
         path = answers_path(answers_file)
     except AnswersFileNotFound as error:
@@ -129,7 +132,15 @@ def load_answer(question: str, answers_file: str | os.PathLike[str] | None = Non
             f"no answer saved for {question!r} in {path.name} — "
             "answer the question with the widget above (it saves by itself), then save and submit"
         )
-    return answers[question]
+    if part is None:
+        return answers[question]
+    answer = answers[question]
+    if not isinstance(answer, dict) or part not in answer:
+        raise AnswerMissing(
+            f"no answer saved for {part!r} of {question!r} in {path.name} — "
+            "answer that item with the widget above, then save and submit"
+        )
+    return answer[part]
 
 
 def _fresh() -> dict[str, Any]:

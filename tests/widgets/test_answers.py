@@ -62,6 +62,15 @@ def test_unanswered_question_names_question_and_file(answers_in_tmp: Path) -> No
         load_answer("inbox")
 
 
+def test_one_part_of_an_answer_for_partial_credit(answers_in_tmp: Path) -> None:
+    save_answer("inbox", {"sms-1": "scam"})
+    assert load_answer("inbox", "sms-1") == "scam"
+    with pytest.raises(
+        AnswerMissing, match=r"no answer saved for 'sms-2' of 'inbox' in m99_demo.answers.json"
+    ):
+        load_answer("inbox", "sms-2")
+
+
 def test_saving_over_a_corrupt_file_keeps_it_aside(answers_in_tmp: Path) -> None:
     answers_in_tmp.write_text("{oops")
     save_answer("quiz", ["a"])
@@ -84,7 +93,7 @@ def test_no_temporary_files_are_left_and_file_is_readable_by_others(answers_in_t
 def test_any_json_answer_round_trips(question: str, value) -> None:
     path = Path.cwd() / "roundtrip.answers.json"
     save_answer(question, value, path)
-    assert load_answer(question, path) == value
+    assert load_answer(question, answers_file=path) == value
 
 
 def test_author_running_the_course_source_leaves_no_answers_file(tmp_path: Path, monkeypatch) -> None:

@@ -13,14 +13,18 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from hocso.safety.phishing import load_messages
+
 pytestmark = pytest.mark.slow
 
 COURSE_ID = "widget-course"
 ASSIGNMENT = "m04"
 NOTEBOOK = "m04_phishing"
 
+MESSAGE_IDS = ("vi-s01", "vi-s02")
 WIDGET_CELL = """\
-from hocso.widgets import Quiz, QuizChoice
+from hocso.widgets import PhishingInbox, Quiz, QuizChoice
+inbox = PhishingInbox("inbox", only=["vi-s01", "vi-s02"], language="vi")
 quiz_otp = Quiz("q-otp", {"vi": "Ai được biết mã OTP?", "en": "Who may know your OTP?"}, [
     QuizChoice("bank", {"vi": "Nhân viên ngân hàng", "en": "A bank employee"}),
     QuizChoice("never", {"vi": "Không ai cả", "en": "Nobody"}, correct=True),
@@ -30,8 +34,11 @@ quiz_flags = Quiz("q-flags", "Red flags?", [
     QuizChoice("greeting", "A greeting"),
     QuizChoice("link", "A strange link", correct=True),
 ], multiple=True)
-display(quiz_otp, quiz_flags)
+display(inbox, quiz_otp, quiz_flags)
 """
+
+
+TRUTH = {m.id: "scam" if m.is_scam else "safe" for m in load_messages() if m.id in MESSAGE_IDS}
 
 
 def _grade(grade_id: str, source: str) -> nbformat.NotebookNode:
@@ -54,6 +61,10 @@ def _source_notebook() -> nbformat.NotebookNode:
             ),
             _grade("flags", 'assert load_answer("q-flags") == ["link", "urgent"]'),
             _grade("plain", "assert 1 + 1 == 2"),
+            *(
+                _grade(f"inbox-{mid}", f'assert load_answer("inbox", "{mid}") == "{TRUTH[mid]}"')
+                for mid in MESSAGE_IDS
+            ),
         ]
     )
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -109,7 +120,9 @@ def _submit(api, learner: str, folder: Path) -> None:
     submit.start()
 
 
-def _answer_with_widgets(folder: Path, monkeypatch: pytest.MonkeyPatch, otp: str, flags: list[str]) -> None:
+def _answer_with_widgets(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, otp: str, flags: list[str], flagged: tuple[str, ...]
+) -> None:
     """Run the notebook's widget cell here, in the learner's folder, and click like a learner would."""
     monkeypatch.chdir(folder)
     namespace: dict = {"display": lambda *_: None}
@@ -119,6 +132,8 @@ def _answer_with_widgets(folder: Path, monkeypatch: pytest.MonkeyPatch, otp: str
     for choice, box in zip(namespace["quiz_flags"].choices, namespace["quiz_flags"].boxes, strict=True):
         box.value = choice.key in flags
     namespace["quiz_flags"].check_button.click()
+    for mid in flagged:
+        namespace["inbox"].flags[mid].value = TRUTH[mid]
 
 
 def _error_outputs(notebook_path: Path) -> list[str]:
@@ -133,10 +148,13 @@ def _error_outputs(notebook_path: Path) -> list[str]:
 
 def test_widget_answers_count_in_nbgrader_autograde(nbgrader_api, monkeypatch: pytest.MonkeyPatch) -> None:
     api = nbgrader_api
-    learners = {"alice": ("never", ["urgent", "link"]), "bob": ("bank", ["urgent", "link"])}
-    for learner, (otp, flags) in learners.items():
+    learners = {
+        "alice": ("never", ["urgent", "link"], MESSAGE_IDS),
+        "bob": ("bank", ["urgent", "link"], MESSAGE_IDS[:1]),
+    }
+    for learner, (otp, flags, flagged) in learners.items():
         folder = _fetch(api, learner)
-        _answer_with_widgets(folder, monkeypatch, otp, flags)
+        _answer_with_widgets(folder, monkeypatch, otp, flags, flagged)
         assert (folder / f"{NOTEBOOK}.answers.json").exists()
         _submit(api, learner, folder)
     for learner, damage in (("carol", None), ("dave", "{not json")):
@@ -153,7 +171,9 @@ def test_widget_answers_count_in_nbgrader_autograde(nbgrader_api, monkeypatch: p
         graded = api.autograde(ASSIGNMENT, learner)
         assert graded["success"], graded.get("error") or graded.get("log")
         scores[learner] = api.get_submission(ASSIGNMENT, learner)["score"]
-    assert scores == {"alice": 3, "bob": 2, "carol": 1, "dave": 1}
+    # alice: everything right; bob: one quiz wrong and one message not flagged; carol and dave: only the
+    # cell that does not read an answer
+    assert scores == {"alice": 5, "bob": 3, "carol": 1, "dave": 1}
 
     autograded = Path(api.coursedir.root) / "autograded"
     assert json.loads((autograded / "alice" / ASSIGNMENT / f"{NOTEBOOK}.answers.json").read_text())[
@@ -161,5 +181,7 @@ def test_widget_answers_count_in_nbgrader_autograde(nbgrader_api, monkeypatch: p
     ]["q-otp"] == ["never"]
     carol_errors = _error_outputs(autograded / "carol" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
     assert carol_errors and all(f"{NOTEBOOK}.answers.json is missing" in e for e in carol_errors)
+    bob_errors = _error_outputs(autograded / "bob" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    assert any(f"no answer saved for '{MESSAGE_IDS[1]}' of 'inbox'" in e for e in bob_errors)
     dave_errors = _error_outputs(autograded / "dave" / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
     assert dave_errors and all("damaged" in e for e in dave_errors)
