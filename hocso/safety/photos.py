@@ -65,8 +65,7 @@ def strip_metadata(src: str | Path | bytes, dst: str | Path) -> Path:
     """Save a copy of `src` at `dst` with the same pixels and no EXIF, GPS, XMP or comments."""
     target = Path(dst)
     with _open(src) as image:
-        clean = Image.new(image.mode, image.size)
-        clean.putdata(list(image.getdata()) if image.mode == "P" else image.getdata())
+        clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info dict
         if image.mode == "P" and image.getpalette():
             clean.putpalette(image.getpalette())
         fmt = image.format or _format_for(target)
