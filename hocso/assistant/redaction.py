@@ -50,7 +50,8 @@ _ID_CONTEXT = re.compile(
 )
 _OTP_WORDS = (
     r"(?:otp|mã xác thực|ma xac thuc|mã xác nhận|ma xac nhan|mã kích hoạt|mã bảo mật|mã giao dịch|"
-    r"verification code|security code|one[- ]time (?:code|password)|passcode|login code|\bcode\b|\bmã\b|\bma\b)"
+    r"verification code|security code|one[- ]time (?:code|password)|passcode|login code|\bcode\b|"
+    r"\bmã\b(?!\s*(?:bưu|số thuế|vạch|qr|sản phẩm|đơn|giảm giá|khuyến mãi|zip))|\bma\b)"
 )
 _OTP_AFTER = re.compile(_OTP_WORDS + r"[^\d\n]{0,30}?(?<!\d)(\d{4,8})(?!\d)", re.IGNORECASE)
 _OTP_BEFORE = re.compile(
@@ -59,7 +60,8 @@ _OTP_BEFORE = re.compile(
 _PASSWORD = re.compile(
     r"(?:mật khẩu|mat khau|\bmk\b|password|passwd|\bpass\b|\bpwd\b|\bpw\b|passphrase|cụm mật khẩu)"
     r"(?:\s+(?:của|cua|tôi|toi|em|anh|chị|mình|minh|mới|moi|cũ|cu|đăng nhập|facebook|email|gmail|wifi|wi-fi|"
-    r"zalo|ngân hàng|ngan hang|app|ứng dụng|my|the|new|old|current|account|bank|for|of|to|this|này|nay|"
+    r"zalo|ngân hàng|ngan hang|app|ứng dụng|nhà|nha|con|vợ|chồng|bố|mẹ|máy|laptop|điện thoại|"
+    r"my|the|new|old|current|account|bank|for|of|to|this|này|nay|"
     r"strong|mạnh|manh)){0,4}"
     r"(?:\s*(?::|=|\blà\b|\bla\b|\bis\b)\s*|\s+(?=[\"'“‘«]))"
     r"[\"'“‘«]?(?P<secret>[^\s\"'”’»]{3,64})",
@@ -232,10 +234,20 @@ def _is_phone(value: str) -> bool:
         return False
 
 
+_PUBLIC_NUMBER_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,  # 1800 hotlines
+        phonenumbers.PhoneNumberType.SHARED_COST,  # 1900 hotlines: a bank's, not a person's
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    }
+)
+
+
 def _phones(text: str) -> list[Redaction]:
     return [
         _item("phone", text, m.start, m.end)
         for m in phonenumbers.PhoneNumberMatcher(text, "VN", leniency=phonenumbers.Leniency.VALID)
+        if phonenumbers.number_type(m.number) not in _PUBLIC_NUMBER_TYPES
     ]
 
 

@@ -31,6 +31,8 @@ from hocso.assistant.redaction import luhn_valid, redact
         ("your verification code is 5531", "otp", "5531"),
         ("mật khẩu của tôi là Hoa@1990", "password", "Hoa@1990"),
         ("password: hunter22", "password", "hunter22"),
+        ("Mật khẩu 'Hoa@1990' có mạnh không?", "password", "Hoa@1990"),
+        ("Pass wifi nhà mình: 12345678abc", "password", "12345678abc"),
     ],
 )
 def test_each_kind_is_hidden_and_named(text: str, kind: str, secret: str) -> None:
@@ -49,6 +51,8 @@ def test_each_kind_is_hidden_and_named(text: str, kind: str, secret: str) -> Non
         "Năm 2024 có nhiều vụ lừa đảo",
         "The password field was empty.",
         "Bài m04 có 3 bài tập, 10 điểm",
+        "Gọi tổng đài 1900 545 413 của ngân hàng",  # a public hotline, not a person's number
+        "Mã bưu chính của Hà Nội là 100000.",
     ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
