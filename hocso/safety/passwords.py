@@ -73,6 +73,10 @@ class PasswordAssessment:
         """How long guessing would take, in plain words ("3 giờ", "centuries")."""
         return duration_text(self.crack_seconds[scenario], lang)
 
+    def verdict_text(self, lang: str | None = None) -> str:
+        """The meter's one-line label for the score ("Rất yếu: ...")."""
+        return t(f"safety.password_score.{self.score}", lang)
+
     def feedback(self, lang: str | None = None) -> list[str]:
         """One plain sentence per weakness found, in `lang`."""
         return [t(f"safety.password_hint.{code}", lang) for code in self.hints]
