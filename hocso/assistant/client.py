@@ -14,7 +14,7 @@ from __future__ import annotations
 import getpass
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from hocso.assistant.skills import check_password
 from hocso.assistant.tutor import OfflineTutor, shared_tutor
 from hocso.config.models import AssistantSettings, Course, LanguageCode
 from hocso.i18n import current_language, normalize_language, t
+from hocso.notebook_meta import is_graded, is_solution
 
 LEARNER_ENVS = ("HOCSO_LEARNER", "JUPYTERHUB_USER")
 OFFLINE_BASE_URL = "http://hocso-tutor.invalid/v1"
@@ -158,6 +159,17 @@ class Assistant:
             reply = replace(reply, text=checked.text, withheld=checked.withheld)
         self._history = [*self._history, _Turn(report.text, reply.text)][-HISTORY_TURNS:]
         return self._finish(reply, on_text if stream_to is None else None, log_question=report.text)
+
+    def ask_about_cell(self, question: str, cell: Mapping[str, Any], **options: Any) -> AssistantReply:
+        """Ask about one notebook cell: hints only when nbgrader grades it, its (redacted) source as context."""
+        graded = is_graded(cell) or is_solution(cell)
+        source = cell.get("source", "")
+        return self.ask(
+            question,
+            graded=graded,
+            cell_source=source if isinstance(source, str) else "".join(source),
+            **options,
+        )
 
     def _finish(
         self, reply: AssistantReply, on_text: Callable[[str], None] | None, log_question: str | None

@@ -202,3 +202,19 @@ def test_opt_in_log_keeps_redacted_text_only_and_exports(course: Course, tmp_pat
     assert rows[0]["question"].startswith("Số tôi [PHONE]")
     assert ConversationLog().export(tmp_path / "log.jsonl") == 1
     assert json.loads((tmp_path / "log.jsonl").read_text(encoding="utf-8"))["language"] == "vi"
+
+
+def test_a_cell_nbgrader_grades_gets_hints_only(cloud, course: Course) -> None:
+    from nbformat.v4 import new_code_cell
+
+    cloud.answer = SOLUTION
+    assistant = Assistant(course=course, settings=cloud.settings(), language="en")
+    graded = new_code_cell(
+        "def is_strong(pw):\n    # YOUR CODE HERE (my phone 0912345678)\n    raise NotImplementedError()",
+        metadata={"nbgrader": {"grade": True, "solution": True, "grade_id": "strong", "points": 2}},
+    )
+    reply = assistant.ask_about_cell("How do I finish this?", graded)
+    assert reply.withheld and "return len(pw)" not in reply.text
+    assert "0912345678" not in cloud.sent_text and "<notebook_cell>" in cloud.sent_text
+    plain = new_code_cell("x = 1")
+    assert not assistant.ask_about_cell("What does this do?", plain).withheld
