@@ -38,7 +38,7 @@ def test_fallback_can_be_switched_off_without_raising(cloud, course: Course) -> 
 
 def test_remote_stalls_then_dies_mid_conversation(cloud, course: Course) -> None:
     assistant = Assistant(
-        course=course, settings=cloud.settings(timeout_seconds=0.5, max_retries=1), language="vi"
+        course=course, settings=cloud.settings(timeout_seconds=1.0, max_retries=1), language="vi"
     )
     first = assistant.ask("mã OTP là gì")
     assert first.backend == "remote"
@@ -46,7 +46,7 @@ def test_remote_stalls_then_dies_mid_conversation(cloud, course: Course) -> None
     cloud.mode = "stall"
     started = time.monotonic()
     second = assistant.ask("Lỡ đọc mã OTP cho người lạ thì làm gì?")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 8  # two 1 s timeouts and one backoff, not 600 s
     assert second.backend == "offline" and second.fallback_reason == "timeout"
     assert "m03" in second.text
 
@@ -64,7 +64,7 @@ def test_remote_stalls_then_dies_mid_conversation(cloud, course: Course) -> None
 def test_stream_that_stalls_midway_falls_back(cloud, course: Course) -> None:
     cloud.mode, cloud.answer = "stream_stall", "Cloud streaming answer."
     assistant = Assistant(
-        course=course, settings=cloud.settings(timeout_seconds=0.5, max_retries=0), language="en"
+        course=course, settings=cloud.settings(timeout_seconds=1.0, max_retries=0), language="en"
     )
     seen: list[str] = []
     reply = assistant.ask("what is a deepfake", on_text=seen.append)
