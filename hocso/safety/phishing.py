@@ -20,7 +20,14 @@ from hocso.i18n import t
 from hocso.safety.errors import MessageSetError
 from hocso.safety.links import TRUSTED_DOMAINS, UrlError, find_urls, inspect_url
 from hocso.safety.otp import WARNING_SENTENCE, asks_for_otp
-from hocso.safety.scam_patterns import RISKY_DOMAIN_WORDS, RULES, SCAM_DESCRIPTION, SELF_IDENTIFICATION, STORE
+from hocso.safety.scam_patterns import (
+    DONE_NOTICE,
+    RISKY_DOMAIN_WORDS,
+    RULES,
+    SCAM_DESCRIPTION,
+    SELF_IDENTIFICATION,
+    STORE,
+)
 from hocso.safety.text import normalize_for_matching
 
 FLAGS = (
@@ -82,6 +89,9 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
     kept = [s for s in sentences if not _is_warning(normalize_for_matching(s))]
     folded = normalize_for_matching(" . ".join(kept))
     flags = {code for code, pattern in RULES.items() if pattern.search(folded)}
+    requests = " . ".join(x for x in kept if not DONE_NOTICE.search(normalize_for_matching(x)))
+    if "money_request" in flags and not RULES["money_request"].search(normalize_for_matching(requests)):
+        flags.discard("money_request")  # "transfer of 2,000,000 to account ... successful" reports, not asks
     if asks_for_otp(text):
         flags.add("otp_request")
     if "remote_app_install" in flags and STORE.search(folded) and "apk" not in folded:

@@ -149,6 +149,14 @@ SCAM_DESCRIPTION = _rx(
     r"ke gian|ke lua dao|doi tuong lua dao|gia danh|gia mao|scammers?|fraudsters?|pretend(?:ing)? to be|impersonat\w+",
 )
 """A sentence that describes how scams work (in an advisory) is not itself a request."""
+DONE_NOTICE = _rx(
+    r"(da|duoc) [\w ]{0,20}thanh cong",
+    r"(giao dich|chuyen tien|chuyen khoan|thanh toan) [\w ,.:]{0,60}thanh cong",
+    r"so du( kha dung)?:? ?\d[\d.,]*",
+    r"(was|has been|have been) (successful|completed|sent|paid|received)",
+    r"you (received|sent|paid)",
+)
+"""A sentence that reports a finished transaction (a balance notice) rather than asking for money."""
 RISKY_DOMAIN_WORDS = re.compile(
     r"xac-?thuc|cap-?nhat|hoan-?thue|nhan-?qua|qua-?tang|khoa-?tk|verify|login|secure|update|claim|winner|bonus|unlock|refund|phi-?"
 )

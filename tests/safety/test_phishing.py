@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hocso.i18n import t
 from hocso.safety.errors import MessageSetError
 from hocso.safety.links import TRUSTED_DOMAINS, find_urls, inspect_url
 from hocso.safety.phishing import (
+    CHANNELS,
     FLAGS,
     STRONG_FLAGS,
+    Message,
     brands,
     explain,
     load_messages,
@@ -44,7 +49,8 @@ def test_classification_accuracy_on_the_message_set(record_property: pytest.Reco
 
 
 def test_accuracy_on_held_out_messages() -> None:
-    """Messages written after the rules were frozen (0.875 when first measured: 21 of 24)."""
+    """Messages written after the rules were frozen (0.875 when first measured, 21 of 24; 22 of 24 after
+    one general fix: a finished-transfer notice is not a money request)."""
     holdout = load_messages(Path(__file__).parents[2] / "hocso" / "safety" / "data" / "messages_holdout.json")
     assert len(holdout) >= 20 and not {m.id for m in holdout} & {m.id for m in MESSAGES}
     assert _accuracy(holdout) >= 0.8
@@ -123,6 +129,35 @@ def test_sender_mismatch_needs_a_claimed_brand() -> None:
     assert "sender_mismatch" in red_flags(text, "alerts@pnbank-secure.example", "email")
     assert "sender_mismatch" not in red_flags(text, "alerts@pnbank.example", "email")
     assert "sender_mismatch" in red_flags("Tin nhan tu ngan hang", "PNBank-Secure", "sms")
+
+
+def test_finished_transactions_are_not_money_requests() -> None:
+    notice = "PNBank: Giao dich chuyen tien 2.000.000d den TK 9876xxx321 da thanh cong luc 10:42. So du: 7.560.000d."
+    assert "money_request" not in red_flags(notice, "PNBank", "sms")
+    ask = "Chuyển tiền 2 triệu vào tài khoản 9876xxx321 ngay, số dư sẽ được hoàn lại sau."
+    assert "money_request" in red_flags(ask, None, "zalo")
+
+
+@given(st.text(max_size=200), st.one_of(st.none(), st.text(max_size=20)), st.sampled_from([None, *CHANNELS]))
+def test_any_message_gives_known_flags(text: str, sender: str | None, channel: str | None) -> None:
+    assert red_flags(text, sender, channel) <= set(FLAGS)
+
+
+def test_message_fields_keep_their_order() -> None:
+    """Widgets build Message positionally."""
+    names = [f.name for f in dataclasses.fields(Message)]
+    assert names == [
+        "id",
+        "lang",
+        "channel",
+        "sender",
+        "text",
+        "label",
+        "scam_type",
+        "red_flags",
+        "explain_vi",
+        "explain_en",
+    ]
 
 
 def test_warnings_are_not_requests() -> None:
