@@ -126,11 +126,8 @@ async def load(port: int, seconds: float, path: str) -> tuple[int, int, float]:
                             "hocso": {"language": language},
                         }
                         response = await http.post(url, content=json.dumps(body))
-                    ok = (
-                        (response.status_code == 200
-                        and b"choices" in response.content)
-                        or path.endswith("models")
-                    )
+                    wanted = b"data" if path.endswith("models") else b"choices"
+                    ok = response.status_code == 200 and wanted in response.content
                     done += ok
                     errors += not ok
                 except httpx2.HTTPError:
