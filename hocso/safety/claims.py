@@ -127,7 +127,7 @@ def check_citations(answer: str, sources: Mapping[str, str] | list[str]) -> list
         raw = (match.group(1) or match.group(2) or "").strip()
         for part in re.split(r"\s*[,;]\s*", raw):
             key = normalize_for_matching(part)
-            exists = key in keys or key in names or any(key and key in name for name in names)
+            exists = key in keys or key in names or any(len(key) >= 4 and key in name for name in names)
             verdicts.append(CitationVerdict(match.group(0), part, exists, match.start()))
     return verdicts
 

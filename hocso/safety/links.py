@@ -40,7 +40,14 @@ TRUSTED_DOMAINS = (
     "vpbank.com.vn",
     "acb.com.vn",
     "tpb.vn",
+    "hdbank.com.vn",
+    "sacombank.com.vn",
+    "vib.com.vn",
+    "shb.com.vn",
+    "seabank.com.vn",
     "napas.com.vn",
+    "baochinhphu.vn",
+    "vnpt.vn",
     "momo.vn",
     "zalopay.vn",
     "vnpost.vn",
@@ -225,7 +232,8 @@ def is_lookalike(domain: str, trusted: tuple[str, ...] | list[str] = TRUSTED_DOM
     """The trusted domain that `domain` imitates, or None (also None for the trusted domain itself).
 
     Caught: homoglyphs (Cyrillic "а" for "a"), digit swaps (0/o, 1/l), punycode that decodes to either,
-    the brand under another suffix (vietcombank.com), a label within edit distance 2 (vietcombnak), and
+    the brand under another suffix (vietcombank.com), a label within edit distance 2 (1 for names under
+    8 letters: hdbank is not mbbank) such as vietcombnak, and
     the brand inside a longer name or subdomain (vneid-capnhat.example, dichvucong.gov.vn.abc.example).
     """
     host = _to_unicode(domain.strip().lower().rstrip(".").split("/")[0].split(":")[0])
@@ -240,7 +248,9 @@ def is_lookalike(domain: str, trusted: tuple[str, ...] | list[str] = TRUSTED_DOM
         _good_suffix, good_label, _ = _split(good, False)
         if label == good_label or skeleton == _skeleton(good_label):
             return good
-        if len(good_label) >= 5 and Levenshtein.distance(label, good_label) <= 2:
+        if len(good_label) >= 5 and Levenshtein.distance(label, good_label) <= (
+            2 if len(good_label) >= 8 else 1
+        ):
             return good
     for good in trusted:
         good_label = _split(good, False)[1]

@@ -7,12 +7,14 @@ this code") is not.
 
 from __future__ import annotations
 
+import binascii
 import re
 import time
 from datetime import datetime
 
 import pyotp
 
+from hocso.safety.errors import SafetyError
 from hocso.safety.text import normalize_for_matching
 
 PERIOD = 30
@@ -42,7 +44,12 @@ WARNING_SENTENCE = re.compile(
 
 def totp_now(secret: str, at: datetime | float | None = None, digits: int = 6) -> str:
     """The TOTP code an authenticator app shows for base32 `secret` at time `at` (default: now)."""
-    return pyotp.TOTP(secret, digits=digits, interval=PERIOD).at(_timestamp(at))
+    try:
+        return pyotp.TOTP(secret, digits=digits, interval=PERIOD).at(_timestamp(at))
+    except (binascii.Error, ValueError) as error:
+        raise SafetyError(
+            f"the OTP secret is not valid base32 (letters A-Z and digits 2-7): {error}"
+        ) from None
 
 
 def seconds_left(at: datetime | float | None = None) -> int:

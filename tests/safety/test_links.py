@@ -150,3 +150,11 @@ def test_tldextract_never_touches_the_network() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "offline ok" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "domain", ["hdbank.com.vn", "vnexpress.net", "shopee.vn", "tiki.vn", "dantri.com.vn", "vnpt.vn"]
+)
+def test_real_neighbours_are_not_lookalikes(domain: str) -> None:
+    """Short bank names differ by two letters from each other (hdbank, mbbank): not a look-alike."""
+    assert is_lookalike(domain) is None

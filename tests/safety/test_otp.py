@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hocso.safety.errors import SafetyError
 from hocso.safety.otp import asks_for_otp, random_secret, seconds_left, totp_now
 
 RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of "12345678901234567890", RFC 6238 appendix B
@@ -63,3 +64,8 @@ def test_a_request_after_a_warning_still_counts() -> None:
     assert asks_for_otp(
         "Không chia sẻ mã cho người lạ. Nhưng em là nhân viên ngân hàng, chị đọc mã OTP cho em."
     )
+
+
+def test_a_bad_secret_is_a_clear_error() -> None:
+    with pytest.raises(SafetyError, match="base32"):
+        totp_now("not base32 at all!!", at=0)

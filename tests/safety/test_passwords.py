@@ -114,3 +114,15 @@ def test_every_problem_has_an_explanation_in_both_languages() -> None:
         assert explain_problem(code, "vi") != explain_problem(code, "en")
     for code in HINT_CODES:
         assert t(f"safety.password_hint.{code}", "vi")
+
+
+def test_blocklisted_word_with_a_year_or_symbol_is_still_blocked() -> None:
+    assert "blocklisted" in nist_problems("matkhau2024!")
+    assert "blocklisted" in nist_problems("Vietnam@123")
+    assert "blocklisted" not in nist_problems("matkhau của tôi là một câu rất dài")
+
+
+def test_empty_password() -> None:
+    result = assess_password("")
+    assert result.score == 0 and result.length == 0
+    assert nist_problems("") == ["too_short"]
