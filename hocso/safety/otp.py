@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pyotp
 
+from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.text import normalize_for_matching
 
@@ -74,6 +75,11 @@ def asks_for_otp(message: str) -> bool:
         if any(pattern.search(sentence) for pattern in _REQUEST):
             return True
     return False
+
+
+def otp_advice(message: str, lang: str | None = None) -> str:
+    """What to do with `message`: never read a code out, or only type it where you logged in yourself."""
+    return t("safety.otp.request" if asks_for_otp(message) else "safety.otp.notice", lang)
 
 
 def _timestamp(at: datetime | float | None) -> float:

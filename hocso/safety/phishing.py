@@ -127,6 +127,11 @@ def looks_like_scam(flags: Iterable[str]) -> bool:
     return any(flag in STRONG_FLAGS for flag in flags)
 
 
+def verdict_text(flags: Iterable[str], lang: str | None = None) -> str:
+    """The one-line advice for a set of flags: stop and report, or still check another way."""
+    return t("safety.verdict.scam" if looks_like_scam(flags) else "safety.verdict.legit", lang)
+
+
 def explain(flag: str, lang: str | None = None) -> str:
     """What a flag means and what to do, in plain words."""
     return t(f"safety.flag.{flag}", lang)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from hocso.i18n import t
 from hocso.safety.errors import PhotoError
 
 _GPS = ExifTags.IFD.GPSInfo
@@ -38,6 +39,13 @@ class PhotoMetadata:
     @property
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    def describe(self, lang: str | None = None) -> list[str]:
+        """What this photo gives away, in plain sentences."""
+        lines = [t("safety.photo.location" if self.has_location else "safety.photo.no_location", lang)]
+        if self.software:
+            lines.append(t("safety.photo.software", lang, software=self.software))
+        return lines
 
 
 def read_photo_metadata(source: str | Path | bytes) -> PhotoMetadata:

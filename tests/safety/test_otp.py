@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from hocso.i18n import t
 from hocso.safety.errors import SafetyError
-from hocso.safety.otp import asks_for_otp, random_secret, seconds_left, totp_now
+from hocso.safety.otp import asks_for_otp, otp_advice, random_secret, seconds_left, totp_now
 
 RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # base32 of "12345678901234567890", RFC 6238 appendix B
 
@@ -69,3 +70,8 @@ def test_a_request_after_a_warning_still_counts() -> None:
 def test_a_bad_secret_is_a_clear_error() -> None:
     with pytest.raises(SafetyError, match="base32"):
         totp_now("not base32 at all!!", at=0)
+
+
+def test_advice_follows_the_message() -> None:
+    assert otp_advice("Đọc mã OTP cho em nhé", "vi") == t("safety.otp.request", "vi")
+    assert otp_advice("Your code is 123456. Never share it.", "en") == t("safety.otp.notice", "en")

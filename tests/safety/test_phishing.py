@@ -25,6 +25,7 @@ from hocso.safety.phishing import (
     load_messages,
     looks_like_scam,
     red_flags,
+    verdict_text,
 )
 from hocso.safety.text import fold_diacritics
 
@@ -217,3 +218,8 @@ def test_load_messages_names_the_broken_item(tmp_path: Path) -> None:
     path.write_text(json.dumps([{**good["messages"][0], "red_flags": ["scary"]}]), "utf-8")
     with pytest.raises(MessageSetError, match="unknown red flags scary"):
         load_messages(path)
+
+
+def test_verdict_text() -> None:
+    assert "156" in verdict_text({"otp_request"}, "vi")
+    assert verdict_text({"urgency"}, "en") == t("safety.verdict.legit", "en")

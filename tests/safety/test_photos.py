@@ -27,6 +27,8 @@ def test_reads_location_date_and_camera(photo: Path) -> None:
     assert meta.taken == TAKEN
     assert (meta.make, meta.model, meta.software) == ("HocsoCam", "Demo 1", "Snapseed 2.0")
     assert read_photo_metadata(photo.read_bytes()) == meta
+    assert "Snapseed 2.0" in meta.describe("vi")[1]
+    assert meta.describe("en")[0].startswith("The photo has a GPS location")
 
 
 def test_southern_and_western_coordinates_are_negative(tmp_path: Path) -> None:
