@@ -26,6 +26,7 @@ from hocso.safety.scam_patterns import (
     RULES,
     SCAM_DESCRIPTION,
     SELF_IDENTIFICATION,
+    SPEAKER,
     STORE,
 )
 from hocso.safety.text import normalize_for_matching
@@ -96,7 +97,8 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
         flags.add("otp_request")
     if "remote_app_install" in flags and STORE.search(folded) and "apk" not in folded:
         flags.discard("remote_app_install")
-    claimed = _claimed_brands(folded)
+    mentioned = _claimed_brands(folded)
+    claimed = [b for b in mentioned if _speaks_for(b, folded)]
     sender_kind, sender_brand = _identify_sender(sender)
     mismatch = _sender_mismatch(claimed, sender, sender_kind, sender_brand)
     if mismatch:
@@ -113,7 +115,7 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
         )
     ):
         flags.add("impersonation")
-    if _has_suspicious_link(text, claimed):
+    if _has_suspicious_link(text, mentioned):
         flags.add("suspicious_link")
     return flags
 
@@ -183,6 +185,16 @@ def _message(item: object, index: int, path: object) -> Message:
         explain_vi=item["explain_vi"],
         explain_en=item["explain_en"],
     )
+
+
+def _speaks_for(brand: Brand, folded: str) -> bool:
+    """The message speaks as `brand` (opens with it, or "tôi là / từ / from" it), not merely mentions it."""
+    for name in brand.names:
+        for match in re.finditer(rf"\b{re.escape(name)}\b", folded):
+            before = folded[max(0, match.start() - 40) : match.start()]
+            if match.start() < 40 or SPEAKER.search(before):
+                return True
+    return False
 
 
 def _claimed_brands(folded: str) -> list[Brand]:

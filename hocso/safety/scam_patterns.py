@@ -69,7 +69,7 @@ RULES: dict[str, re.Pattern[str]] = {
     ),
     "money_request": _rx(
         r"chuyen (tien|khoan)[\w ,.]{0,25}(vao|den|toi|cho|qua|sang) (tai khoan|so tai khoan|tk|stk|vi|so|cho)",
-        r"chuyen (khoan |tien )?(gap |ngay )?\d[\d.,]* ?(trieu|tr|nghin|k|d|dong|vnd)",
+        r"chuyen [\w ]{0,15}?\d[\d.,]* ?(trieu|tr|nghin|k|d|dong|vnd)",
         r"nop (phi|le phi|tien phat|tien (vao|de|qua))",
         r"dong phi",
         r"phi (thong quan|van chuyen|giao hang|ho so|xu ly|mo khoa|kich hoat|bao hiem|giai ngan|rut tien)",
@@ -145,6 +145,10 @@ SELF_IDENTIFICATION = _rx(
     r"calling (you )?from",
     r"on behalf of",
 )
+SPEAKER = re.compile(
+    r"\b(?:la|tu|cua|ben|thay mat|thuoc|day la|toi la|em la|from|this is|of|on behalf of|calling from|with|at)\b[\w ]{0,25}$"
+)
+"""Words just before a brand name that make the message speak as that brand ("em là nhân viên ...")."""
 SCAM_DESCRIPTION = _rx(
     r"ke gian|ke lua dao|doi tuong lua dao|gia danh|gia mao|scammers?|fraudsters?|pretend(?:ing)? to be|impersonat\w+",
 )

@@ -50,8 +50,12 @@ def test_classification_accuracy_on_the_message_set(record_property: pytest.Reco
 
 
 def test_accuracy_on_held_out_messages() -> None:
-    """Messages written after the rules were frozen (0.875 when first measured, 21 of 24; 22 of 24 after
-    one general fix: a finished-transfer notice is not a money request)."""
+    """Messages written after the rules were frozen: 21 of 24 right when first measured (0.875).
+
+    Since then the set has been looked at and three general rules changed (a finished-transfer notice
+    is not a money request, a brand merely mentioned is not a brand claimed, "chuyển ... 5 triệu"),
+    so it is no longer truly held out; fresh messages belong in hidden tests.
+    """
     holdout = load_messages(Path(__file__).parents[2] / "hocso" / "safety" / "data" / "messages_holdout.json")
     assert len(holdout) >= 20 and not {m.id for m in holdout} & {m.id for m in MESSAGES}
     assert _accuracy(holdout) >= 0.8
@@ -223,3 +227,10 @@ def test_load_messages_names_the_broken_item(tmp_path: Path) -> None:
 def test_verdict_text() -> None:
     assert "156" in verdict_text({"otp_request"}, "vi")
     assert verdict_text({"urgency"}, "en") == t("safety.verdict.legit", "en")
+
+
+def test_mentioning_an_agency_is_not_speaking_for_it() -> None:
+    invite = "Chào anh, Ủy ban phường mời anh dự ngày hội, hướng dẫn cài VNeID từ CH Play và App Store."
+    assert red_flags(invite, "02xx xxx 455", "call") == set()
+    fake = "Tôi là cán bộ VNeID, tài khoản định danh của anh bị lỗi."
+    assert {"impersonation", "sender_mismatch"} <= red_flags(fake, "02xx xxx 455", "call")
