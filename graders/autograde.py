@@ -18,7 +18,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from hocso.graders.errors import GradingError
-from hocso.graders.fast_execute import FastExecute, Limits
+from hocso.graders.fast_execute import FastExecute
+from hocso.graders.sandbox import Limits
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
@@ -43,7 +44,7 @@ class GradeSettings:
 
     config_file: str
     assignment: str
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -83,6 +84,8 @@ def nbgrader_config(config_file: str, limits: Limits) -> Config:
     config.FastExecute.memory_mb = limits.memory_mb
     config.FastExecute.max_processes = limits.max_processes
     config.FastExecute.max_output_bytes = limits.max_output_bytes
+    runtime = Path(config.CourseDirectory.root)
+    config.FastExecute.protected_dirs = [str(runtime), config.CourseDirectory.source_directory]
     return config
 
 
@@ -146,7 +149,7 @@ def autograde_submissions(
     course: Course,
     assignment: str,
     workers: int = 2,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     on_result: object = None,
 ) -> BatchSummary:
     """Grade every pending submission of `assignment` in a fork-based process pool."""
@@ -160,7 +163,7 @@ def autograde_submissions(
             ) from error
     started = time.monotonic()
     pending, done = pending_learners(course, assignment)
-    settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), assignment, limits)
+    settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits())
     summary = BatchSummary(skipped=done)
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork")) as pool:
         for result in pool.map(grade_submission, pending, [settings] * len(pending)):

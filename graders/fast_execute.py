@@ -1,14 +1,9 @@
 """Run a notebook in a forked child of an already-imported grader, instead of a fresh kernel.
 
-Stock nbgrader starts a kernel per notebook (about 1 s here). Forking a process that has already
-imported IPython costs milliseconds, and the child is fresh per submission so nothing leaks between
-learners. The child runs cells in an IPython InteractiveShell and returns nbformat outputs, which
-nbgrader's own preprocessors then grade exactly as they grade kernel outputs.
-
-Limits applied in the child: CPU-time and wall-clock per cell and per notebook, address space
-(RLIMIT_AS), file size (RLIMIT_FSIZE), output size, processes (RLIMIT_NPROC; not enforced for root,
-so the parent also kills the child's whole process group), and no network: a new network namespace
-when the OS allows it (`unshare(CLONE_NEWNET)`), otherwise an audit hook that refuses sockets.
+Stock nbgrader starts a kernel per notebook (about 1 s here). Forking a worker that has already
+imported IPython and built an InteractiveShell costs milliseconds, and the child is fresh per
+submission, so nothing leaks between learners. The child streams nbformat outputs cell by cell to
+the parent; nbgrader's own preprocessors then grade them exactly as they grade kernel outputs.
 """
 
 from __future__ import annotations
@@ -16,41 +11,54 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import resource
 import select
 import signal
+import struct
 import sys
 import time
-from dataclasses import dataclass
+from contextlib import suppress
 from typing import Any
 
+from hocso.graders.sandbox import Limits, isolate
+from IPython.core.displayhook import DisplayHook
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
 from nbformat.v4 import new_output
 from nbgrader.preprocessors.base import NbGraderPreprocessor
-from traitlets import Float, Integer
+from traitlets import Float, Integer, List, Unicode
+from traitlets.config import Config
 
 TIMEOUT_OUTPUT = {
     "ename": "CellTimeoutError",
     "evalue": "",
     "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
 }
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-submission limits; defaults suit short beginner exercises."""
-
-    cell_timeout: float = 30.0
-    notebook_timeout: float = 120.0
-    memory_mb: int = 1024
-    max_processes: int = 32
-    max_output_bytes: int = 1_000_000
+PROTECTED_METHODS = (
+    "run_cell",
+    "run_cell_async",
+    "run_ast_nodes",
+    "run_code",
+    "showtraceback",
+    "transform_cell",
+)
+_HEADER = struct.Struct("!I")
 
 
 class _CellTimeout(BaseException):
     """Raised by SIGALRM inside a cell; BaseException so learner `except Exception` cannot swallow it."""
 
 
+class _QuietDisplayHook(DisplayHook):
+    def write_output_prompt(self) -> None:
+        pass
+
+    def write_format_data(self, format_dict: Any, md_dict: Any = None) -> None:
+        pass
+
+
 class _OutputCap(io.TextIOBase):
+    """A stdout/stderr that keeps at most the notebook's remaining output budget."""
+
     def __init__(self, budget: list[int]) -> None:
         self.parts: list[str] = []
         self.budget = budget
@@ -69,48 +77,36 @@ class _OutputCap(io.TextIOBase):
         return "".join(self.parts)
 
 
-def _isolate(limits: Limits) -> str:
-    """Apply OS limits in the child; returns how the network was cut off."""
-    os.setpgid(0, 0)
-    memory = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (50_000_000, 50_000_000))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    try:
-        os.unshare(os.CLONE_NEWNET)  # type: ignore[attr-defined]
-        return "namespace"
-    except (AttributeError, OSError):
-
-        def refuse_sockets(event: str, args: tuple[Any, ...]) -> None:
-            if event in ("socket.__new__", "socket.connect", "socket.getaddrinfo"):
-                raise PermissionError("network access is disabled while grading")
-
-        sys.addaudithook(refuse_sockets)
-        return "audit-hook"
+_shell: InteractiveShell | None = None
 
 
-def _run_cells(sources: list[str], limits: Limits) -> list[list[dict[str, Any]]]:
-    from IPython.core.displayhook import DisplayHook
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.utils.capture import capture_output
+def prepared_shell() -> InteractiveShell:
+    """One pristine shell per worker, built before forking so each child starts warm."""
+    global _shell
+    if _shell is None:
+        # no history thread or database: a forked child must not share them with its parent
+        config = Config({"HistoryManager": {"enabled": False}})
+        _shell = InteractiveShell.instance(colors="NoColor", config=config)
+        _shell.displayhook = _QuietDisplayHook(shell=_shell, cache_size=0)
+        _shell.display_trap.hook = _shell.displayhook
+    return _shell
 
-    class QuietDisplayHook(DisplayHook):
-        def write_output_prompt(self) -> None:
-            pass
 
-        def write_format_data(self, format_dict: Any, md_dict: Any = None) -> None:
-            pass
+def _send(pipe: int, item: object) -> None:
+    data = pickle.dumps(item)
+    os.write(pipe, _HEADER.pack(len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(pipe, view) :]
 
-    shell = InteractiveShell.instance(colors="NoColor")
-    shell.displayhook = QuietDisplayHook(shell=shell, cache_size=0)
-    shell.display_trap.hook = shell.displayhook
+
+def _run_cells(shell: InteractiveShell, sources: list[str], limits: Limits, pipe: int) -> None:
+    grader_pid = os.getpid()
     last_traceback: list[list[str]] = [[]]
+    originals = {name: getattr(InteractiveShell, name) for name in PROTECTED_METHODS}
 
     def keep_traceback(etype: Any, evalue: Any, stb: list[str]) -> None:
         last_traceback[0] = list(stb)
-
-    shell._showtraceback = keep_traceback
 
     def on_alarm(signum: int, frame: Any) -> None:
         raise _CellTimeout()
@@ -118,123 +114,109 @@ def _run_cells(sources: list[str], limits: Limits) -> list[list[dict[str, Any]]]
     signal.signal(signal.SIGALRM, on_alarm)
     budget = [limits.max_output_bytes]
     started = time.monotonic()
-    results: list[list[dict[str, Any]]] = []
+    real_out, real_err = sys.stdout, sys.stderr
     for count, source in enumerate(sources, start=1):
+        for name, method in originals.items():  # undo a learner's monkeypatching of the runner
+            setattr(InteractiveShell, name, method)
+            shell.__dict__.pop(name, None)
+        shell._showtraceback = keep_traceback
         outputs: list[dict[str, Any]] = []
         remaining = limits.notebook_timeout - (time.monotonic() - started)
         stdout, stderr = _OutputCap(budget), _OutputCap(budget)
+        captured = None
+        result = None
         timed_out = False
         signal.setitimer(signal.ITIMER_REAL, max(0.01, min(limits.cell_timeout, remaining)))
         try:
-            real_out, real_err = sys.stdout, sys.stderr
             sys.stdout, sys.stderr = stdout, stderr
-            try:
-                with capture_output(stdout=False, stderr=False, display=True) as captured:
-                    result = shell.run_cell(source, store_history=True)
-            finally:
-                sys.stdout, sys.stderr = real_out, real_err
+            with capture_output(stdout=False, stderr=False, display=True) as captured:
+                result = originals["run_cell"](shell, source, store_history=True)
         except _CellTimeout:
             timed_out = True
-            result = None
-            captured = None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr = real_out, real_err
+        if os.getpid() != grader_pid:  # a process the learner forked must not report anything
+            os._exit(0)
         if stdout.value():
             outputs.append(dict(new_output("stream", name="stdout", text=stdout.value())))
         if stderr.value():
             outputs.append(dict(new_output("stream", name="stderr", text=stderr.value())))
-        if captured is not None:
-            for shown in captured.outputs:
-                outputs.append(dict(new_output("display_data", data=shown.data, metadata=shown.metadata)))
-        if timed_out:
+        for shown in captured.outputs if captured is not None else []:
+            outputs.append(dict(new_output("display_data", data=shown.data, metadata=shown.metadata)))
+        error = None if result is None else (result.error_before_exec or result.error_in_exec)
+        if timed_out or isinstance(error, _CellTimeout):
             outputs.append(dict(new_output("error", **TIMEOUT_OUTPUT)))
-            results.append(outputs)
-            break
-        error = result.error_before_exec or result.error_in_exec
+            _send(pipe, outputs)
+            return
         if error is not None:
-            if isinstance(error, _CellTimeout):
-                outputs.append(dict(new_output("error", **TIMEOUT_OUTPUT)))
-                results.append(outputs)
-                break
-            outputs.append(
-                dict(
-                    new_output(
-                        "error",
-                        ename=type(error).__name__,
-                        evalue=str(error)[:2000],
-                        traceback=last_traceback[0][-20:],
-                    )
-                )
-            )
-        elif result.result is not None:
+            text = str(error)[:2000]
+            tb = last_traceback[0][-20:]
+            outputs.append(dict(new_output("error", ename=type(error).__name__, evalue=text, traceback=tb)))
+        elif result is not None and result.result is not None:
             data, metadata = shell.display_formatter.format(result.result)
             outputs.append(
                 dict(new_output("execute_result", data=data, metadata=metadata, execution_count=count))
             )
-        results.append(outputs)
-    return results
+        _send(pipe, outputs)
 
 
-def run_forked(sources: list[str], limits: Limits) -> tuple[list[list[dict[str, Any]]], str | None]:
-    """Run cell sources in a forked, limited child; returns outputs per cell and a failure reason."""
+def run_forked(
+    sources: list[str], limits: Limits, own_dir: str
+) -> tuple[list[list[dict[str, Any]]], str | None]:
+    """Run cell sources in a forked, limited child; returns outputs per finished cell and a failure reason."""
+    shell = prepared_shell()
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:
+    if pid == 0:  # the child: never returns into the grader's code
         os.close(read_end)
         code = 0
         try:
-            _isolate(limits)
-            payload = pickle.dumps(("ok", _run_cells(sources, limits)))
+            isolate(limits, own_dir)
+            _run_cells(shell, sources, limits, write_end)
         except MemoryError:
-            payload = pickle.dumps(("failed", "ran out of memory (limit %d MB)" % limits.memory_mb))
-        except BaseException as error:  # the child must report, never raise into the grader's code
-            payload = pickle.dumps(("failed", f"{type(error).__name__}: {error}"))
-        try:
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-        finally:
-            os._exit(code)
+            code = 3
+        except BaseException:
+            code = 4
+        os._exit(code)
     os.close(write_end)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + limits.notebook_timeout + 5
+    return _receive(pid, read_end, limits)
+
+
+def _receive(pid: int, read_end: int, limits: Limits) -> tuple[list[list[dict[str, Any]]], str | None]:
+    buffer = b""
+    results: list[list[dict[str, Any]]] = []
+    deadline = time.monotonic() + limits.notebook_timeout + 2
     reason: str | None = None
-    with os.fdopen(read_end, "rb") as pipe:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                reason = f"notebook timed out after {limits.notebook_timeout:g} s"
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            reason = f"the notebook ran longer than {limits.notebook_timeout:g} s and was stopped"
+            break
+        ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
+        if not ready:
+            continue
+        chunk = os.read(read_end, 1 << 20)
+        if not chunk:
+            break
+        buffer += chunk
+        while len(buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(buffer)
+            if len(buffer) < _HEADER.size + size:
                 break
-            ready, _, _ = select.select([pipe], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(pipe.fileno(), 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    _kill_group(pid)
-    _, status = os.waitpid(pid, 0)
-    if reason is None and chunks:
-        try:
-            kind, value = pickle.loads(b"".join(chunks))
-        except Exception:
-            kind, value = "failed", "the notebook's process sent an unreadable result"
-        if kind == "ok":
-            return value, None
-        return [], str(value)
-    if reason is None:
-        if os.WIFSIGNALED(status):
-            reason = f"the notebook's process crashed (signal {os.WTERMSIG(status)})"
-        else:
-            reason = f"the notebook's process exited early (code {os.WEXITSTATUS(status)}), e.g. os._exit"
-    return [], reason
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the child and everything it started (RLIMIT_NPROC does not bind root)."""
-    try:
+            results.append(pickle.loads(buffer[_HEADER.size : _HEADER.size + size]))
+            buffer = buffer[_HEADER.size + size :]
+    os.close(read_end)
+    with suppress(ProcessLookupError, PermissionError):  # RLIMIT_NPROC does not bind root: kill the group
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    _, status = os.waitpid(pid, 0)
+    if reason is None and os.WIFSIGNALED(status) and os.WTERMSIG(status) != signal.SIGKILL:
+        reason = f"the notebook's process crashed (signal {os.WTERMSIG(status)})"
+    elif reason is None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+        reason = f"the notebook ran out of memory (limit {limits.memory_mb} MB)"
+    elif reason is None and os.WIFEXITED(status) and os.WEXITSTATUS(status) != 0:
+        reason = f"the notebook's process exited early (exit code {os.WEXITSTATUS(status)})"
+    return results, reason
 
 
 class FastExecute(NbGraderPreprocessor):
@@ -243,8 +225,11 @@ class FastExecute(NbGraderPreprocessor):
     cell_timeout = Float(30.0, help="seconds a cell may run").tag(config=True)
     notebook_timeout = Float(120.0, help="seconds a whole notebook may run").tag(config=True)
     memory_mb = Integer(1024, help="address-space limit of the grading process").tag(config=True)
-    max_processes = Integer(32, help="processes a submission may start").tag(config=True)
+    max_processes = Integer(8, help="processes a submission may start").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="characters of output kept per notebook").tag(config=True)
+    protected_dirs = List(Unicode(), help="folders grading code may not touch (except its own)").tag(
+        config=True
+    )
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         limits = Limits(
@@ -253,17 +238,19 @@ class FastExecute(NbGraderPreprocessor):
             self.memory_mb,
             self.max_processes,
             self.max_output_bytes,
+            tuple(self.protected_dirs),
         )
+        own_dir = resources.get("metadata", {}).get("path") or os.getcwd()
         code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
-        outputs, reason = run_forked([cell.source for cell in code_cells], limits)
+        outputs, reason = run_forked([cell.source for cell in code_cells], limits, own_dir)
         for index, cell in enumerate(code_cells):
-            cell.outputs = [new_output(**o) for o in outputs[index]] if index < len(outputs) else []
-            cell.execution_count = index + 1 if index < len(outputs) else None
+            if index < len(outputs):
+                cell.outputs = [new_output(**output) for output in outputs[index]]
+                cell.execution_count = index + 1
+            else:  # never ran: no credit for it, and say why
+                why = reason or "an earlier cell timed out"
+                cell.outputs = [new_output("error", ename="NotRun", evalue=why, traceback=[why])]
+                cell.execution_count = None
         if reason is not None:
-            first = code_cells[0] if code_cells else None
-            if first is not None:
-                first.outputs.append(
-                    new_output("error", ename="GradingStopped", evalue=reason, traceback=[reason])
-                )
-            resources.setdefault("hocso", {})["failure"] = reason
+            self.log.warning("%s", reason)
         return nb, resources

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "present": "hocso.cli.present:present",
     "report": "hocso.cli.report:report",
     "assistant": "hocso.cli.assistant:assistant",
+    "grade": "hocso.cli.grade:grade",
 }
 
 

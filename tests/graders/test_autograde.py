@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hocso.graders.autograde import autograde_submissions
-from hocso.graders.fast_execute import Limits
+from hocso.graders.sandbox import Limits
 from nbgrader.api import Gradebook
 
 from hocso.config import course_runtime_dir, gradebook_url

@@ -1,0 +1,155 @@
+"""`hocso grade`: release, collect, autograde, feedback and export around nbgrader's gradebook."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from hocso.config import Course, load_course
+from hocso.i18n import t
+
+COURSE_OPTION = click.option(
+    "--course",
+    "course_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
+)
+
+
+def _course(course_path: Path | None) -> Course:
+    return load_course(course_path)
+
+
+@click.group()
+def grade() -> None:
+    """Grade a module: release, collect, autograde, feedback, export (nbgrader-compatible)."""
+
+
+@grade.command()
+@click.argument("module")
+@click.option(
+    "--language", default=None, help="Release a one-language edition (vi or en); grading is identical."
+)
+@COURSE_OPTION
+def release(module: str, language: str | None, course_path: Path | None) -> None:
+    """Generate MODULE with nbgrader and release it to the runtime course folder."""
+    from hocso.graders.release import release_module
+
+    path = release_module(_course(course_path), module, language)
+    click.echo(t("graders.release.done", module=module, path=path))
+
+
+def _roster_ids(course: Course, roster: Path) -> set[str]:
+    """Learner ids from hocso.roster, or from any CSV with a learner_id column."""
+    try:
+        from hocso.roster import load_roster
+
+        return {learner.learner_id for learner in load_roster(roster, course)}
+    except ImportError:
+        with roster.open(encoding="utf-8") as handle:
+            return {row["learner_id"] for row in csv.DictReader(handle)}
+
+
+@grade.command()
+@click.argument("module")
+@click.option(
+    "--from", "source", required=True, type=click.Path(path_type=Path), help="LMS download folder or zip."
+)
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster CSV.")
+@COURSE_OPTION
+def collect(module: str, source: Path, roster: Path | None, course_path: Path | None) -> None:
+    """Copy learners' notebooks from an LMS folder or zip into submitted/ (originals untouched)."""
+    from hocso.graders.collect import collect_submissions
+
+    course = _course(course_path)
+    learners = _roster_ids(course, roster) if roster else None
+    report = collect_submissions(course, module, source, learners)
+    for item in report.duplicates:
+        click.echo(t("graders.collect.duplicate", item=item), err=True)
+    for item in report.unknown:
+        click.echo(t("graders.collect.unknown", item=item), err=True)
+    for item in report.unreadable:
+        click.echo(t("graders.collect.unreadable", item=item), err=True)
+    click.echo(t("graders.collect.done", count=len(report.collected)))
+
+
+@grade.command()
+@click.argument("module")
+@click.option("--workers", type=int, default=None, help="Parallel workers (default: number of CPU cores).")
+@click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds per cell.")
+@click.option(
+    "--notebook-timeout", type=float, default=120.0, show_default=True, help="Seconds per notebook."
+)
+@click.option("--memory-mb", type=int, default=1024, show_default=True, help="Memory limit per submission.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON for scripts.")
+@COURSE_OPTION
+def autograde(
+    module: str,
+    workers: int | None,
+    cell_timeout: float,
+    notebook_timeout: float,
+    memory_mb: int,
+    as_json: bool,
+    course_path: Path | None,
+) -> None:
+    """Autograde MODULE's submissions in parallel; a rerun grades only what is left."""
+    import os
+
+    from tqdm import tqdm
+
+    from hocso.graders.autograde import autograde_submissions, pending_learners
+    from hocso.graders.sandbox import Limits
+
+    course = _course(course_path)
+    limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb)
+    total = len(pending_learners(course, module)[0])
+    with tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner") as bar:
+        summary = autograde_submissions(
+            course, module, workers or os.cpu_count() or 1, limits, on_result=lambda _r: bar.update(1)
+        )
+    if as_json:
+        click.echo(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'learner':<20} {'score':>8} {'max':>6} {'s':>6}  reason")
+    for result in summary.results:
+        click.echo(
+            f"{result.learner:<20} {result.score:>8g} {result.max_score:>6g} {result.seconds:>6.2f}  {result.reason}"
+        )
+    failed = sum(1 for r in summary.results if not r.ok)
+    click.echo(
+        t(
+            "graders.autograde.summary",
+            graded=len(summary.results) - failed,
+            failed=failed,
+            skipped=len(summary.skipped),
+            seconds=summary.seconds,
+        )
+    )
+
+
+@grade.command()
+@click.argument("module")
+@COURSE_OPTION
+def feedback(module: str, course_path: Path | None) -> None:
+    """Write HTML feedback for each autograded learner of MODULE (nbgrader's feedback/ folder)."""
+    from hocso.graders.feedback import generate_feedback
+
+    click.echo(t("graders.feedback.done", count=len(generate_feedback(_course(course_path), module))))
+
+
+@grade.command()
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"), show_default=True
+)
+@COURSE_OPTION
+def export(output: Path, course_path: Path | None) -> None:
+    """CSV with one row per learner: points per exercise, per competence and in total."""
+    from hocso.graders.export import export_scores
+
+    count = export_scores(_course(course_path), output)
+    click.echo(t("graders.export.done", count=count, path=output))
