@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import nbformat
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits
@@ -36,6 +37,7 @@ from traitlets.config import Config, PyFileConfigLoader
 from hocso.config import Course, course_runtime_dir, gradebook_url
 
 DONE_MARKER = ".hocso-graded"
+STOP_ERRORS = {"NotRun", "CellTimeoutError"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
         converter.start()
     except Exception as error:  # nbgrader reports bad submissions this way; record, never stop the batch
         reason = _reason_from(converter, error, learner)
+    reason = reason or _stopped_reason(out_dir)
     score, max_score = _gradebook_score(config.CourseDirectory.db_url, settings.assignment, learner)
     ok = not reason
     if out_dir.is_dir():
@@ -117,6 +120,18 @@ def _reason_from(converter: Autograde, error: Exception, learner: str) -> str:
     failed = getattr(converter, "failed_notebooks", None)
     detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
     return f"learner {learner}: {detail}" + (f" ({failed})" if failed else "")
+
+
+def _stopped_reason(out_dir: Path) -> str:
+    """The first cell the fast executor could not finish, read back from the autograded notebooks."""
+    for path in sorted(out_dir.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output.get("ename") in STOP_ERRORS:
+                    detail = output.get("evalue") or output.get("ename")
+                    return f"{path.name}, code cell {number + 1}: {detail}"
+    return ""
 
 
 def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float, float]:

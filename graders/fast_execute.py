@@ -243,14 +243,20 @@ class FastExecute(NbGraderPreprocessor):
         own_dir = resources.get("metadata", {}).get("path") or os.getcwd()
         code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
         outputs, reason = run_forked([cell.source for cell in code_cells], limits, own_dir)
+        if reason is None and len(outputs) < len(code_cells) and not _timed_out(outputs):
+            reason = f"the notebook's process stopped by itself before code cell {len(outputs) + 1} (e.g. os._exit)"
         for index, cell in enumerate(code_cells):
             if index < len(outputs):
                 cell.outputs = [new_output(**output) for output in outputs[index]]
                 cell.execution_count = index + 1
             else:  # never ran: no credit for it, and say why
-                why = reason or "an earlier cell timed out"
+                why = reason or f"not run: code cell {len(outputs)} timed out after {self.cell_timeout:g} s"
                 cell.outputs = [new_output("error", ename="NotRun", evalue=why, traceback=[why])]
                 cell.execution_count = None
         if reason is not None:
             self.log.warning("%s", reason)
         return nb, resources
+
+
+def _timed_out(outputs: list[list[dict[str, Any]]]) -> bool:
+    return bool(outputs and outputs[-1] and outputs[-1][-1].get("ename") == TIMEOUT_OUTPUT["ename"])

@@ -10,6 +10,7 @@ listing). Audit hooks stop Python-level access; native code (ctypes) could bypas
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import resource
 import sys
@@ -43,6 +44,7 @@ class Limits:
 
 def isolate(limits: Limits, own_dir: str) -> str:
     """Apply every limit to the current (child) process; returns how the network is cut off."""
+    faulthandler.disable()  # a crashing submission is reported by the parent, not dumped on stderr
     os.setpgid(0, 0)
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -63,8 +65,10 @@ def isolate(limits: Limits, own_dir: str) -> str:
         if network == "audit-hook" and event in NETWORK_EVENTS:
             raise PermissionError("network access is disabled while grading")
         if event in PROCESS_EVENTS:
+            if os.getpid() != grader_pid:  # a learner's child may not start more: end it quietly
+                os._exit(1)
             started[0] += 1
-            if os.getpid() != grader_pid or started[0] > limits.max_processes:
+            if started[0] > limits.max_processes:
                 raise PermissionError(f"a submission may start at most {limits.max_processes} processes")
         if event in FILE_EVENTS and args and isinstance(args[0], (str, bytes, os.PathLike)):
             path = os.path.realpath(os.fsdecode(args[0])) + os.sep

@@ -47,9 +47,19 @@ def source_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
 @pytest.fixture
 def grading_course(course_copy: Path) -> Course:
     """The course copy plus module gx, generated and released into the test's runtime folder."""
+    return make_course(course_copy)
+
+
+def make_course(course_copy: Path) -> Course:
+    """Add module gx to a course copy, then generate and release it."""
+    if not (course_copy / "course_config").is_dir():
+        shutil.copytree(REPO_ROOT / "course_config", course_copy / "course_config")
     toml = course_copy / "course_config" / "course.toml"
     toml.write_text(
         toml.read_text(encoding="utf-8")
