@@ -9,6 +9,7 @@ killed run resumes where it stopped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 import time
@@ -18,6 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+import nbgrader.api
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits
@@ -36,6 +38,8 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
 
+# nbgrader runs `alembic heads` in a subprocess on every Gradebook(); the answer never changes
+nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
 DONE_MARKER = ".hocso-graded"
 STOP_ERRORS = {"NotRun", "CellTimeoutError"}
 

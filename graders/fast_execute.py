@@ -89,6 +89,8 @@ def prepared_shell() -> InteractiveShell:
         _shell = InteractiveShell.instance(colors="NoColor", config=config)
         _shell.displayhook = _QuietDisplayHook(shell=_shell, cache_size=0)
         _shell.display_trap.hook = _shell.displayhook
+        with capture_output():  # compile and import what the first cell needs once, before forking
+            _shell.run_cell("import sys\n1/0", store_history=False)
     return _shell
 
 
@@ -146,9 +148,13 @@ def _run_cells(shell: InteractiveShell, sources: list[str], limits: Limits, pipe
             outputs.append(dict(new_output("display_data", data=shown.data, metadata=shown.metadata)))
         error = None if result is None else (result.error_before_exec or result.error_in_exec)
         if timed_out or isinstance(error, _CellTimeout):
+            # like nbgrader's Execute: interrupt the cell, record the timeout, run the next cells
+            outputs.append(dict(new_output("error", ename="KeyboardInterrupt", evalue="", traceback=[])))
             outputs.append(dict(new_output("error", **TIMEOUT_OUTPUT)))
             _send(pipe, outputs)
-            return
+            if time.monotonic() - started >= limits.notebook_timeout:
+                return
+            continue
         if error is not None:
             text = str(error)[:2000]
             tb = last_traceback[0][-20:]
