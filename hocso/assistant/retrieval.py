@@ -1,10 +1,11 @@
 """BM25 search over the course passages, one index per language (bm25s: maintained, numpy-only, fast).
 
-Vietnamese learners often type without diacritics, so every token is indexed twice: as written and
-folded ("lừa" and "lua"). A query typed with diacritics is matched as written (folded syllables
-collide: "mỹ"/"my"); a query typed without them is already folded and finds the folded forms. A passage counts only when it scores at least
-`min_score` and contains at least `min_coverage` of the query's words; otherwise the tutor says the
-course does not cover the question instead of quoting something unrelated.
+Vietnamese learners often type without diacritics, so every passage word is indexed twice: as written
+("lừa") and folded with a marker ("~lua"). A query typed with diacritics is matched only as written
+(folded syllables collide: "ngon"/"ngôn", "mỹ"/"my"); a query typed without any is matched only against
+the folded forms. A passage counts only when it scores at least `min_score` and contains more than
+`min_coverage` of the query's words; otherwise the tutor says the course does not cover the question
+instead of quoting something unrelated.
 """
 
 from __future__ import annotations
@@ -28,22 +29,22 @@ _STOPWORDS = frozenset(
 )
 
 
-def tokens(text: str, query: bool = False) -> list[str]:
-    """Lower-case words and their folded forms, without stopwords (which match everything).
+FOLDED = "~"  # marks a folded form, so "ngon" typed with other diacritics never matches "ngôn"
 
-    A passage gets both forms. A query typed with diacritics keeps only its words as written (folded
-    Vietnamese syllables collide: "mỹ" and "my", "thống" and "thông"); a query typed without any
-    diacritics is all folded already, so it matches the passages' folded forms.
+
+def tokens(text: str, query: bool = False) -> list[str]:
+    """Lower-case words without stopwords (which match everything): as written and folded for a passage.
+
+    A query keeps one form per word: as written when the query has any diacritic (its writer used
+    them, so a bare "ngon" means "ngon"), folded when it has none (a learner typing without them).
     """
-    out: list[str] = []
-    for word in _WORD.findall(unicodedata.normalize("NFC", text.lower())):
-        folded = fold_diacritics(word)
-        if folded in _STOPWORDS or len(folded) < 2:
-            continue
-        out.append(word)
-        if folded != word and not query:
-            out.append(folded)
-    return out
+    normal = unicodedata.normalize("NFC", text.lower())
+    words = [w for w in _WORD.findall(normal) if len(w) >= 2 and fold_diacritics(w) not in _STOPWORDS]
+    if not query:
+        return [form for word in words for form in (word, FOLDED + fold_diacritics(word))]
+    if fold_diacritics(normal) != normal:
+        return words
+    return [FOLDED + word for word in words]
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Hit:
 class CourseIndex:
     """Passages searchable per language; build once per process (about 10 ms for the glossary+FAQ)."""
 
-    def __init__(self, passages: list[Passage], min_score: float = 1.2, min_coverage: float = 0.4) -> None:
+    def __init__(self, passages: list[Passage], min_score: float = 1.2, min_coverage: float = 0.5) -> None:
         self.min_score = min_score
         self.min_coverage = min_coverage
         self._passages: dict[str, list[Passage]] = {}
@@ -88,5 +89,5 @@ class CourseIndex:
             Hit(self._passages[language][i], float(scores[i]))
             for i in ranked
             if scores[i] >= self.min_score
-            and len(wanted & self._vocab[language][i]) >= self.min_coverage * len(wanted)
+            and len(wanted & self._vocab[language][i]) > self.min_coverage * len(wanted)
         ]
