@@ -60,7 +60,9 @@ def _write(course_root: Path, notebook: nbformat.NotebookNode, name: str = "m01_
     """Put `notebook` in m01 of the course copy, whose course.toml then expects the clean module's points."""
     config = course_root / "course_config" / "course.toml"
     text = config.read_text(encoding="utf-8")
-    text, count = re.subn(r"^points = \d+$", f"points = {CLEAN_MODULE_POINTS}", text, count=1, flags=re.MULTILINE)
+    text, count = re.subn(
+        r"^points = \d+$", f"points = {CLEAN_MODULE_POINTS}", text, count=1, flags=re.MULTILINE
+    )
     assert count == 1, "course.toml has no module points to set"
     config.write_text(text, encoding="utf-8")
     folder = course_root / "notebooks" / "m01"
