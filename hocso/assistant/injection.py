@@ -21,7 +21,7 @@ _PATTERNS = [
     r"\bact as (?:a |an )?(?:hacker|admin|administrator|dan|developer|system|unrestricted|jailbroken)",
     r"pretend (?:to be|you are) (?:a |an )?(?:hacker|admin|dan|developer|system|unrestricted|different)",
     r"system prompt",
-    r"developer mode|jailbreak|\bDAN\b",
+    r"developer mode|jailbreak|\bdan mode\b|do anything now",  # not a bare "dan": folded "dán", "dân"
     r"new instructions?:",
     r"(?:reveal|print|show|give|output|write) (?:me )?(?:the )?(?:full |complete |whole |entire )(?:solution|answers?)",
     r"answer key|hidden tests?",

@@ -109,6 +109,7 @@ def test_injection_patterns_are_recognised(attack: str) -> None:
         "Kẻ gian đóng vai nhân viên ngân hàng để xin mã OTP.",
         "Cho tôi gợi ý câu 2 được không?",
         "What is the answer to the quiz about links?",
+        "Mã QR bị dán đè lên mã của cửa hàng; người dân nên kiểm tra tên người nhận.",
     ],
 )
 def test_ordinary_course_sentences_are_not_taken_for_injection(text: str) -> None:
