@@ -94,6 +94,9 @@ def voila_config(options: PresentOptions) -> Config:
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
+    # Voila's exporter is an nbconvert HTMLExporter: its language_code becomes <html lang>, which
+    # screen readers and the phone's translate prompt use.
+    config.HTMLExporter.language_code = options.language
     # Only Voila's widget manager: lab extensions (nbgrader, notebook) fail outside JupyterLab and cost
     # phones megabytes of JavaScript.
     config.VoilaConfiguration.extension_allowlist = list(FRONTEND_EXTENSIONS)

@@ -1,9 +1,11 @@
 """Every app, in real headless Chromium: the page loads, widgets appear, a click changes the output,
-the console stays clean. Screenshots go to test-artifacts/present/."""
+the console stays clean. Every test saves a screenshot to test-artifacts/present/ (pass or fail)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,12 +15,22 @@ from hocso.present.apps import discover_apps
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(180)]
 
 WIDGET = ".jupyter-widgets.widget-button, .jupyter-widgets button, .widget-button"
-# Chromium's own noise that says nothing about the app.
+# An action button (ipywidgets `Button`), not one option of a ToggleButtons choice: choosing an option
+# only restyles it; pressing an action is what makes an app answer.
+ACTION_BUTTON = "button.widget-button:not(.widget-toggle-button):visible"
+TEXT_BOXES = ".widget-text input[type=text]:visible, .widget-textarea textarea:visible"
+SAMPLE_TEXT = "Mã OTP là gì? What is an OTP?"
 FIXTURE_SOURCES = {"zz_fixture_button", "zz_fixture_quiz"}
+# Chromium's own noise that says nothing about the app.
 IGNORED_CONSOLE = re.compile(r"favicon|Download the React DevTools")
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
-def open_app(browser, url: str, viewport: dict) -> tuple[object, object, list[str]]:
+@contextmanager
+def opened(browser, url: str, viewport: dict, screenshot: Path) -> Iterator[tuple[object, list[str]]]:
+    """A fresh profile on `url` with its widgets on screen; the page's screenshot is saved on the way
+    out, also when the test failed (that is when it is most useful)."""
     context = browser.new_context(viewport=viewport, locale="vi-VN")
     page = context.new_page()
     problems: list[str] = []
@@ -27,54 +39,58 @@ def open_app(browser, url: str, viewport: dict) -> tuple[object, object, list[st
     )
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-    page.goto(url, wait_until="domcontentloaded", timeout=90_000)
-    page.wait_for_selector(WIDGET, state="visible", timeout=90_000)
-    return context, page, problems
+    try:
+        page.goto(url, wait_until="domcontentloaded", timeout=90_000)
+        page.wait_for_selector(WIDGET, state="visible", timeout=90_000)
+        yield page, problems
+    finally:
+        try:
+            page.screenshot(path=str(screenshot), full_page=True, timeout=10_000)
+        finally:
+            context.close()
+
+
+def real_problems(problems: list[str]) -> list[str]:
+    return [p for p in problems if not IGNORED_CONSOLE.search(p)]
 
 
 def test_app_loads_and_reacts_to_a_click(present_server, browser, artifacts_dir: Path, app_name: str) -> None:
-    app = app_name
-    context, page, problems = open_app(browser, present_server.app_url(app), {"width": 1280, "height": 800})
-    try:
+    url = present_server.app_url(app_name)
+    with opened(browser, url, DESKTOP, artifacts_dir / f"{app_name}.png") as (page, problems):
         assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0, "source shown"
-        if app in FIXTURE_SOURCES:
+        if app_name in FIXTURE_SOURCES:
             assert "on_click" not in page.content(), "code source reached the browser"
-        rendered = page.locator("#rendered_cells")
-        before = rendered.inner_text()
-        page.locator(WIDGET).first.click()
+        assert page.evaluate("document.documentElement.lang") == "vi", "page carries the course language"
+        # What a learner does first: type into the empty text boxes, then press the first action.
+        for box in page.locator(TEXT_BOXES).all():
+            if box.is_editable() and not box.input_value():
+                box.fill(SAMPLE_TEXT)
+        before = page.locator("#rendered_cells").inner_text()
+        page.locator(ACTION_BUTTON).first.click()
         page.wait_for_function(
             "before => document.querySelector('#rendered_cells').innerText !== before",
             arg=before,
             timeout=15_000,
         )
-        page.screenshot(path=str(artifacts_dir / f"{app}.png"), full_page=True)
-        real = [p for p in problems if not IGNORED_CONSOLE.search(p)]
-        assert real == [], real
-    finally:
-        context.close()
+        assert real_problems(problems) == []
 
 
 def test_phone_view_is_one_readable_column(present_server, browser, artifacts_dir: Path) -> None:
-    context, page, problems = open_app(
-        browser, present_server.app_url("zz_fixture_button"), {"width": 390, "height": 844}
-    )
-    try:
+    url = present_server.app_url("zz_fixture_button")
+    with opened(browser, url, PHONE, artifacts_dir / "phone_zz_fixture_button.png") as (page, problems):
         font_px = page.evaluate(
             "parseFloat(getComputedStyle(document.querySelector('.widget-button')).fontSize)"
         )
         assert font_px >= 18
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, "page scrolls sideways on a phone"
-        page.screenshot(path=str(artifacts_dir / "phone_zz_fixture_button.png"), full_page=True)
-        assert [p for p in problems if not IGNORED_CONSOLE.search(p)] == []
-    finally:
-        context.close()
+        assert real_problems(problems) == []
 
 
 def test_gallery_lists_every_app_in_both_languages(
     present_server, browser, artifacts_dir: Path, all_app_names: list[str]
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     try:
         page.goto(present_server.url)
@@ -96,24 +112,22 @@ def test_gallery_lists_every_app_in_both_languages(
         context.close()
 
 
-def test_a_failing_app_shows_an_instruction_not_a_traceback(present_server, browser) -> None:
-    context, page, _ = open_app(
-        browser, present_server.app_url("zz_fixture_broken"), {"width": 1280, "height": 800}
-    )
-    try:
+def test_a_failing_app_shows_an_instruction_not_a_traceback(
+    present_server, browser, artifacts_dir: Path
+) -> None:
+    url = present_server.app_url("zz_fixture_broken")
+    with opened(browser, url, DESKTOP, artifacts_dir / "zz_fixture_broken.png") as (page, _):
         text = page.locator("body").inner_text()
         assert "secret-internal-detail" not in text and "Traceback" not in text
         assert "RuntimeError" not in text
-    finally:
-        context.close()
 
 
-def test_facilitator_moves_every_phone_to_the_next_question(present_server, browser) -> None:
-    context, phone, _ = open_app(
-        browser, present_server.app_url("zz_fixture_quiz"), {"width": 390, "height": 844}
-    )
-    facilitator = context.new_page()
-    try:
+def test_facilitator_moves_every_phone_to_the_next_question(
+    present_server, browser, artifacts_dir: Path
+) -> None:
+    url = present_server.app_url("zz_fixture_quiz")
+    with opened(browser, url, PHONE, artifacts_dir / "phone_after_next.png") as (phone, _):
+        facilitator = phone.context.new_page()
         assert "Ai được biết mã OTP" in phone.locator("#rendered_cells").inner_text()
         assert "Chỉ bạn" not in phone.locator("#rendered_cells").inner_text()
         facilitator.goto(present_server.facilitator_url)
@@ -124,6 +138,5 @@ def test_facilitator_moves_every_phone_to_the_next_question(present_server, brow
         assert "Không · No" not in phone.locator("#rendered_cells").inner_text(), (
             "next question hides answers"
         )
+        facilitator.screenshot(path=str(artifacts_dir / "facilitator.png"), full_page=True)
         facilitator.click("[data-action=reset]")
-    finally:
-        context.close()
