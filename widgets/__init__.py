@@ -39,6 +39,7 @@ Voila apps and tests may pass `answers_file=` to a widget or set `HOCSO_ANSWERS_
 Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`), and is
 testable without a browser: set its controls' values, `.click()` its buttons, read `value`/`result`.
 
+    AssistantChat(graded=False)  # the course assistant, with a preview of what is hidden before sending
     PasswordMeter(user_inputs=("Lan", "1990"))            OtpDemo(secret=None, live=True)
     PhishingInbox("inbox", messages=None)  # None: the course's message set, in the widget's language
     UrlInspector("https://...")                           QrPayCheck(payload, expected_account="...")
@@ -48,6 +49,8 @@ testable without a browser: set its controls' values, `.click()` its buttons, re
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
 from hocso.widgets.claim_checker import ClaimChecker
@@ -60,8 +63,22 @@ from hocso.widgets.qr_pay_check import QrPayCheck
 from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
 from hocso.widgets.url_inspector import UrlInspector
 
+if TYPE_CHECKING:
+    from hocso.widgets.assistant_chat import AssistantChat
+
+
+def __getattr__(name: str) -> object:
+    """`AssistantChat` loads the assistant (openai, retrieval index) only when a notebook asks for it."""
+    if name == "AssistantChat":
+        from hocso.widgets.assistant_chat import AssistantChat
+
+        return AssistantChat
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "AnswerMissing",
+    "AssistantChat",
     "ClaimChecker",
     "InboxResult",
     "OtpDemo",
