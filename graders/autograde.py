@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -18,12 +19,13 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-import nbformat
 import nbgrader.api
 from hocso.graders.errors import GradingError
-from hocso.graders.fast_execute import FastExecute
+from hocso.graders.fast_execute import FastExecute, prepared_shell
 from hocso.graders.sandbox import Limits
+from hocso.graders.worker_gradebook import WorkerGradebook, use_wal_journal, worker_gradebooks
 from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.writers import FilesWriter
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
@@ -41,7 +43,6 @@ from hocso.config import Course, course_runtime_dir, gradebook_url
 # nbgrader runs `alembic heads` in a subprocess on every Gradebook(); the answer never changes
 nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
 DONE_MARKER = ".hocso-graded"
-STOP_ERRORS = {"NotRun", "CellTimeoutError"}
 
 
 @dataclass(frozen=True)
@@ -95,29 +96,94 @@ def nbgrader_config(config_file: str, limits: Limits) -> Config:
     return config
 
 
+class BatchAutograde(Autograde):
+    """nbgrader's Autograde converter, kept for many learners by one worker.
+
+    Stock `Autograde.start()` builds a writer, an exporter and every preprocessor again for each
+    learner (and each notebook, twice). Here they are built once per worker; each learner still
+    goes through nbgrader's own `init_notebooks` and `convert_notebooks` unchanged.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.writer = FilesWriter(parent=self, config=self.config)
+        self.exporter = self.exporter_class(parent=self, config=self.config)
+        self._built: dict[bool, list[object]] = {}
+
+    def _init_preprocessors(self) -> None:
+        if self._sanitizing not in self._built:
+            self.exporter._preprocessors = []
+            for preprocessor in (
+                self.sanitize_preprocessors if self._sanitizing else self.autograde_preprocessors
+            ):
+                self.exporter.register_preprocessor(preprocessor)
+            self._built[self._sanitizing] = list(self.exporter._preprocessors)
+        self.exporter._preprocessors = list(self._built[self._sanitizing])
+
+    def prepare(self) -> None:
+        """Build both preprocessor chains and the executor's shell now, before workers fork."""
+        for sanitizing in (True, False):
+            self._sanitizing = sanitizing
+            self._init_preprocessors()
+        self._sanitizing = True
+        prepared_shell()
+
+    def fast_execute(self) -> FastExecute | None:
+        """The executor instance, once built, to read why notebooks stopped."""
+        return next((p for p in self._built.get(False, []) if isinstance(p, FastExecute)), None)
+
+    def grade_learner(self, learner: str) -> None:
+        """`Autograde.start()` for one learner, on the converter's prepared exporter."""
+        self.coursedir.student_id = learner
+        self.init_notebooks()
+        previous = os.getcwd()
+        os.chdir(self.coursedir.root)
+        try:
+            self.convert_notebooks()
+        finally:
+            os.chdir(previous)
+
+
+_converters: dict[GradeSettings, BatchAutograde] = {}
+
+
+def _converter(settings: GradeSettings) -> BatchAutograde:
+    """The converter for these settings, built on first use (forked workers inherit it warm)."""
+    key = settings
+    if key not in _converters:
+        config = nbgrader_config(settings.config_file, settings.limits)
+        config.CourseDirectory.assignment_id = settings.assignment
+        config.Autograde.force = True
+        log = logging.getLogger("hocso.graders.autograde.nbgrader")
+        log.setLevel(logging.CRITICAL)
+        _converters[key] = BatchAutograde(coursedir=CourseDirectory(config=config), config=config, log=log)
+    return _converters[key]
+
+
 def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
     """Grade one learner: a plain, picklable task so any pool (or Dask) can run it."""
     started = time.monotonic()
-    config = nbgrader_config(settings.config_file, settings.limits)
-    config.CourseDirectory.student_id = learner
-    config.CourseDirectory.assignment_id = settings.assignment
-    config.Autograde.force = True
-    coursedir = CourseDirectory(config=config)
-    log = logging.getLogger(f"hocso.graders.{learner}")
-    log.setLevel(logging.CRITICAL)
-    converter = Autograde(coursedir=coursedir, config=config, log=log)
-    out_dir = Path(coursedir.format_path(coursedir.autograded_directory, learner, settings.assignment))
-    reason = ""
-    try:
-        converter.start()
-    except Exception as error:  # nbgrader reports bad submissions this way; record, never stop the batch
-        reason = _reason_from(converter, error, learner)
-    reason = reason or _stopped_reason(out_dir)
-    score, max_score = _gradebook_score(config.CourseDirectory.db_url, settings.assignment, learner)
-    ok = not reason
-    if out_dir.is_dir():
+    with worker_gradebooks():
+        converter = _converter(settings)
+        executor = converter.fast_execute()
+        if executor is not None:
+            executor.stops.clear()
+        out_dir = Path(
+            converter.coursedir.format_path(
+                converter.coursedir.autograded_directory, learner, settings.assignment
+            )
+        )
+        reason = ""
+        try:
+            converter.grade_learner(learner)
+        except Exception as error:  # nbgrader reports bad submissions this way; record, never stop the batch
+            reason = _reason_from(converter, error, learner)
+        executor = converter.fast_execute()
+        reason = reason or (executor.stops[0] if executor is not None and executor.stops else "")
+        score, max_score = _gradebook_score(converter.coursedir.db_url, settings.assignment, learner)
+    if out_dir.is_dir():  # written last: only now is the learner done (its grades are committed)
         (out_dir / DONE_MARKER).write_text(reason or "ok", encoding="utf-8")
-    return LearnerResult(learner, ok, score, max_score, time.monotonic() - started, reason)
+    return LearnerResult(learner, not reason, score, max_score, time.monotonic() - started, reason)
 
 
 def _reason_from(converter: Autograde, error: Exception, learner: str) -> str:
@@ -126,20 +192,8 @@ def _reason_from(converter: Autograde, error: Exception, learner: str) -> str:
     return f"learner {learner}: {detail}" + (f" ({failed})" if failed else "")
 
 
-def _stopped_reason(out_dir: Path) -> str:
-    """The first cell the fast executor could not finish, read back from the autograded notebooks."""
-    for path in sorted(out_dir.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for number, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error" and output.get("ename") in STOP_ERRORS:
-                    detail = output.get("evalue") or output.get("ename")
-                    return f"{path.name}, code cell {number + 1}: {detail}"
-    return ""
-
-
 def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float, float]:
-    with Gradebook(db_url) as gb:
+    with WorkerGradebook(db_url) as gb:
         try:
             submission = gb.find_submission(assignment, learner)
         except MissingEntry:
@@ -180,10 +234,12 @@ def autograde_submissions(
             raise GradingError(
                 f"module {assignment} was never released; run `hocso grade release {assignment}`"
             ) from error
+    use_wal_journal(gradebook_url(course))
     started = time.monotonic()
     pending, done = pending_learners(course, assignment)
     settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits())
     summary = BatchSummary(skipped=done)
+    _converter(settings).prepare()  # once here rather than in every worker
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork")) as pool:
         for result in pool.map(grade_submission, pending, [settings] * len(pending)):
             summary.results.append(result)

@@ -8,6 +8,7 @@ the parent; nbgrader's own preprocessors then grade them exactly as they grade k
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -41,6 +42,7 @@ PROTECTED_METHODS = (
     "showtraceback",
     "transform_cell",
 )
+STOP_ERRORS = {"NotRun", "CellTimeoutError"}
 _HEADER = struct.Struct("!I")
 
 
@@ -173,6 +175,7 @@ def run_forked(
     """Run cell sources in a forked, limited child; returns outputs per finished cell and a failure reason."""
     shell = prepared_shell()
     read_end, write_end = os.pipe()
+    gc.freeze()  # the child's garbage collector leaves the grader's objects (and their pages) alone
     pid = os.fork()
     if pid == 0:  # the child: never returns into the grader's code
         os.close(read_end)
@@ -185,6 +188,7 @@ def run_forked(
         except BaseException:
             code = 4
         os._exit(code)
+    gc.unfreeze()
     os.close(write_end)
     return _receive(pid, read_end, limits)
 
@@ -237,6 +241,10 @@ class FastExecute(NbGraderPreprocessor):
         config=True
     )
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stops: list[str] = []  # why notebooks stopped early, "<file>, code cell <n>: <why>"
+
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         limits = Limits(
             self.cell_timeout,
@@ -261,7 +269,19 @@ class FastExecute(NbGraderPreprocessor):
                 cell.execution_count = None
         if reason is not None:
             self.log.warning("%s", reason)
+        stop = _first_stop(code_cells)
+        if stop:
+            self.stops.append(f"{resources.get('nbgrader', {}).get('notebook', 'notebook')}.ipynb, {stop}")
         return nb, resources
+
+
+def _first_stop(code_cells: list[Any]) -> str:
+    """The first code cell that timed out or never ran, as the learner's readable reason."""
+    for number, cell in enumerate(code_cells, start=1):
+        for output in cell.outputs:
+            if output.get("output_type") == "error" and output.get("ename") in STOP_ERRORS:
+                return f"code cell {number}: {output.get('evalue') or output.get('ename')}"
+    return ""
 
 
 def _timed_out(outputs: list[list[dict[str, Any]]]) -> bool:
