@@ -12,6 +12,7 @@ import click
 
 from hocso.config import load_course
 from hocso.i18n import LANGUAGES, t
+from hocso.present import with_present_templates
 
 DEFAULT_PORT = 8888
 
@@ -82,6 +83,8 @@ def lab(port: int | None, ip: str, no_browser: bool, language: str | None, cours
     # nbgrader's formgrader inside the lab finds course_config/nbgrader_config.py through this path.
     config_path = [str(course.config_dir), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]
     os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
+    # hocso's Voila template (projector and phone), for apps opened with Voila from the lab.
+    os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
     # nbgrader shells out to tools installed beside this Python (alembic): keep them on PATH.
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     host = f"[{ip}]" if ":" in ip else ip

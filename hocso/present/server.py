@@ -26,13 +26,14 @@ from traitlets.config import Config
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
+from hocso.present import with_present_templates
 from hocso.present.apps import App
+from hocso.present.caching import AssetCaching
 from hocso.present.classroom import Classroom, ClassroomHandler
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
 
 TEMPLATE_NAME = "hocso"
-SHARE_DIR = Path(__file__).parent / "share"  # holds voila/templates/hocso; added to JUPYTER_PATH
 
 
 # Widgets need comm messages and kernel info; nothing here runs code a visitor sends.
@@ -171,6 +172,7 @@ class PresentServer(Voila):
         # Voila builds its tornado Application before applying settings, so `compress_response`
         # would not take; add gzip directly. Voila's scripts shrink ~4x for a slow classroom Wi-Fi.
         self.app.transforms.append(tornado.web.GZipContentEncoding)
+        self.app.transforms.append(AssetCaching)
         super().listen()
 
     def stop(self) -> None:
@@ -186,9 +188,7 @@ class PresentServer(Voila):
 
 def serve(options: PresentOptions) -> None:
     """Run the present server until Ctrl+C or SIGTERM (blocking)."""
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        filter(None, [str(SHARE_DIR), os.environ.get("JUPYTER_PATH")])
-    )
+    os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
     os.environ[PRESENT_URL_ENV] = options.loopback_url
     os.environ["HOCSO_LANG"] = options.language
     server = PresentServer(config=voila_config(options))
