@@ -23,6 +23,7 @@ SAMPLE_TEXT = "Mã OTP là gì? What is an OTP?"
 FIXTURE_SOURCES = {"zz_fixture_button", "zz_fixture_quiz"}
 # Chromium's own noise that says nothing about the app.
 IGNORED_CONSOLE = re.compile(r"favicon|Download the React DevTools")
+LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob|about):")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -39,6 +40,11 @@ def opened(browser, url: str, viewport: dict, screenshot: Path) -> Iterator[tupl
     )
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    # The classroom may be offline: nothing (fonts, CDN scripts) may come from another host.
+    page.on(
+        "request",
+        lambda r: None if LOCAL.match(r.url) else problems.append(f"request off the server: {r.url}"),
+    )
     try:
         page.goto(url, wait_until="domcontentloaded", timeout=90_000)
         page.wait_for_selector(WIDGET, state="visible", timeout=90_000)
