@@ -3,8 +3,9 @@
 Vietnamese learners often type without diacritics, so every passage word is indexed twice: as written
 ("lừa") and folded with a marker ("~lua"). A query typed with diacritics is matched only as written
 (folded syllables collide: "ngon"/"ngôn", "mỹ"/"my"); a query typed without any is matched only against
-the folded forms. A passage counts only when it scores at least `min_score` and contains more than
-`min_coverage` of the query's words; otherwise the tutor says the course does not cover the question
+the folded forms. A passage counts only when it scores at least `min_score` and contains at least
+`min_coverage` of the query's words, and two of them when the query has two or more (one shared word,
+"capital", is a coincidence); otherwise the tutor says the course does not cover the question
 instead of quoting something unrelated.
 """
 
@@ -56,7 +57,7 @@ class Hit:
 class CourseIndex:
     """Passages searchable per language; build once per process (about 10 ms for the glossary+FAQ)."""
 
-    def __init__(self, passages: list[Passage], min_score: float = 1.2, min_coverage: float = 0.5) -> None:
+    def __init__(self, passages: list[Passage], min_score: float = 1.2, min_coverage: float = 0.4) -> None:
         self.min_score = min_score
         self.min_coverage = min_coverage
         self._passages: dict[str, list[Passage]] = {}
@@ -89,5 +90,6 @@ class CourseIndex:
             Hit(self._passages[language][i], float(scores[i]))
             for i in ranked
             if scores[i] >= self.min_score
-            and len(wanted & self._vocab[language][i]) > self.min_coverage * len(wanted)
+            and len(wanted & self._vocab[language][i])
+            >= max(min(2, len(wanted)), self.min_coverage * len(wanted))
         ]
