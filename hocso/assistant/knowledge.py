@@ -108,7 +108,10 @@ def _read(path: Path) -> dict:
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"[*_`>]+", "", text)
+    """Markdown marks out, words in: `report_156` and "LD <số> <nội dung>" are quoted as written."""
+    text = re.sub(r"^\s*>+\s?", "", text, flags=re.MULTILINE)  # block quotes
+    text = re.sub(r"[*`]+", "", text)  # emphasis and code marks
+    text = re.sub(r"(?<!\w)_+|_+(?!\w)", "", text)  # _emphasis_, never the _ inside an identifier
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -108,3 +108,10 @@ def test_language_guess() -> None:
     assert guess_language("mật khẩu là gì") == "vi"
     assert guess_language("mat khau la gi") == "vi"
     assert guess_language("what is a password") == "en"
+
+
+def test_quoted_passages_keep_identifiers_and_angle_brackets() -> None:
+    from hocso.assistant.knowledge import _clean
+
+    markdown = "> **Note**: call `report_156(number)`, then text _LD <số> <nội dung>_ to 156\n>> __bold__"
+    assert _clean(markdown) == "Note: call report_156(number), then text LD <số> <nội dung> to 156 bold"
