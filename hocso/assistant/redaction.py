@@ -120,11 +120,11 @@ def redact(text: str) -> RedactionReport:
         _emails,
         _passwords,
         _cards,
+        _otps,  # 4 to 8 digits right after "OTP"/"mã": a code, even with "tài khoản" in the sentence
         _bank_accounts,
         _cccd,
         _phones,
         _cmnd,
-        _otps,
     ):
         for item in finder(text):
             if not any(item.start < other.end and other.start < item.end for other in found):

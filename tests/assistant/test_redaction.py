@@ -157,3 +157,9 @@ def test_labelled_set_meets_the_targets(bench_dir: Path, monkeypatch: pytest.Mon
     score = module.evaluate(cases)
     assert score.recall >= 0.95
     assert score.precision >= 0.90
+
+
+def test_an_otp_next_to_an_account_number_is_named_as_an_otp() -> None:
+    report = redact("Số tài khoản 0123456789 và mã OTP 482913, em đọc giúp chị")
+    assert report.text == "Số tài khoản [BANK_ACCOUNT] và mã OTP [OTP], em đọc giúp chị"
+    assert redact("Mã OTP của tài khoản là 482913").text == "Mã OTP của tài khoản là [OTP]"
