@@ -1,44 +1,106 @@
-"""Real nbgrader against a copy of the course: release, submit, autograde, read the gradebook.
+"""Real nbgrader on a module's own copy of the course: release once, submit every case, autograde once.
 
-The content tests (test_modules.py) use these helpers for every module whose notebook exists, so a
-new module needs no test code: only, if it wants, a `partials/<module id>.py` file.
+The content tests (test_modules.py) grade each module the way a class is graded: one
+`nbgrader generate_assignment`, one submission per learner (the source with its solutions, the
+untouched student edition, each case of `partials/<module>.py`), one roster import through nbgrader's
+Gradebook API, and ONE `nbgrader autograde` run for all of them. Each test then reads its own learner
+from the real gradebook. A new module needs no test code: only, if it wants, a `partials/<module>.py`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbgrader.api import Gradebook
+import pytest
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook, MissingEntry
 
-from hocso.config import Course, gradebook_url, load_course
+from hocso.config import Course, Module, course_runtime_dir, gradebook_url, load_course
 from hocso.notebook_meta import is_autograder_test, nbgrader_meta
 
 VENV_BIN = Path(sys.executable).parent
-STUDENT = "learner1"
+SOURCE = "source"  # learner who hands in the source notebooks, solutions in place
+UNTOUCHED = "untouched"  # learner who hands in the student edition as released
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+AUTOGRADE_TIMEOUT = 900  # seconds for one module's whole batch; nbgrader stops a cell after 30 s
 
 
 @dataclass(frozen=True)
 class Score:
     auto: float  # points from autograder test cells
     max_auto: float  # what the autograder test cells are worth
+    cells: dict[str, tuple[float, float]]  # grade id -> (points given, points possible)
 
 
-def nbgrader(course_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the nbgrader CLI the way an instructor does: from course_config, with the venv on PATH."""
-    env = dict(os.environ)
+@dataclass(frozen=True)
+class Runtime:
+    """Where nbgrader keeps one course copy's release, submissions, autograded notebooks and gradebook."""
+
+    course_id: str
+    course_dir: Path
+    home: Path  # HOCSO_HOME of this copy, so copies graded side by side never share a gradebook
+    root: Path
+    db_url: str
+
+    def env(self) -> dict[str, str]:
+        return shell_env(self.home)
+
+
+def shell_env(home: Path) -> dict[str, str]:
+    """An instructor's shell with its own data home and the venv first on PATH."""
+    env = {k: v for k, v in os.environ.items() if k not in {"HOCSO_COURSE", "HOCSO_LANG"}}
+    env["HOCSO_HOME"] = str(home)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+@dataclass
+class GradedModule:
+    """One module after its single autograde run: every learner's score, or why it has none."""
+
+    module_id: str
+    runtime: Runtime
+    release_dir: Path
+    source: dict[str, NotebookNode]
+    scores: dict[str, Score] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # learner -> why no submission was made
+    log: str = ""  # what `nbgrader autograde` printed
+
+    def score(self, learner: str) -> Score:
+        """The learner's autograded score; fails with nbgrader's own words when it has none."""
+        if learner in self.problems:
+            raise AssertionError(f"{self.module_id} {learner}: {self.problems[learner]}")
+        if learner not in self.scores:
+            raise AssertionError(
+                f"{self.module_id} {learner}: nbgrader autograde left no grades; its log ends:\n"
+                + self.log[-4000:]
+            )
+        return self.scores[learner]
+
+    def autograded(self, learner: str) -> dict[str, NotebookNode]:
+        """The learner's notebooks as nbgrader executed them (outputs and cell metadata kept)."""
+        folder = self.runtime.root / "autograded" / learner / self.module_id
+        return {name: nbformat.read(folder / name, as_version=4) for name in self.source}
+
+
+def nbgrader(runtime: Runtime, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the nbgrader CLI the way an instructor does: from course_config, with the venv on PATH."""
     done = subprocess.run(
         [str(VENV_BIN / "nbgrader"), *args],
-        cwd=course_dir / "course_config",
-        env=env,
+        cwd=runtime.course_dir / "course_config",
+        env=runtime.env(),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -49,47 +111,18 @@ def nbgrader(course_dir: Path, *args: str, timeout: float = 300) -> subprocess.C
     return done
 
 
-def runtime_course(course_dir: Path) -> tuple[Course, Path]:
-    course = load_course(course_dir)
-    return course, Path(gradebook_url(course).removeprefix("sqlite:///")).parent
+def copy_course(repo_root: Path, target: Path, module: Module) -> Path:
+    """A course copy holding only the config and this module's notebooks, so nothing else is graded."""
+    shutil.copytree(repo_root / "course_config", target / "course_config")
+    shutil.copytree(repo_root / "notebooks" / module.folder, target / "notebooks" / module.folder)
+    return target
 
 
-def release(course_dir: Path, module_id: str) -> Path:
-    """nbgrader generate_assignment; returns the release folder of the module."""
-    nbgrader(course_dir, "generate_assignment", module_id, "--force")
-    _, root = runtime_course(course_dir)
-    return root / "release" / module_id
+def missing_notebooks(course: Course, module: Module) -> list[Path]:
+    return [path for path in course.notebook_paths(module) if not path.is_file()]
 
 
-def submit(course_dir: Path, module_id: str, notebooks: dict[str, Any]) -> None:
-    """Place a submission as the exchange would: the released folder with the learner's notebooks."""
-    _, root = runtime_course(course_dir)
-    target = root / "submitted" / STUDENT / module_id
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(root / "release" / module_id, target)
-    for name, notebook in notebooks.items():
-        nbformat.write(notebook, target / name)
-
-
-def autograde(course_dir: Path, module_id: str) -> Score:
-    nbgrader(course_dir, "db", "student", "add", STUDENT)
-    nbgrader(course_dir, "autograde", module_id, "--force")
-    course, _ = runtime_course(course_dir)
-    auto = max_auto = 0.0
-    with Gradebook(gradebook_url(course)) as gradebook:
-        submission = gradebook.find_submission(module_id, STUDENT)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                if grade.auto_score is not None:  # None: a manual-graded answer awaiting a person
-                    auto += grade.auto_score
-                    max_auto += grade.max_score
-    return Score(auto=auto, max_auto=max_auto)
-
-
-def source_notebooks(course_dir: Path, module_id: str) -> dict[str, Any]:
-    course = load_course(course_dir)
-    module = next(m for m in course.modules if m.id == module_id)
+def source_notebooks(course: Course, module: Module) -> dict[str, NotebookNode]:
     return {path.name: nbformat.read(path, as_version=4) for path in course.notebook_paths(module)}
 
 
@@ -103,7 +136,8 @@ def autograded_points(notebooks: dict[str, Any]) -> float:
 
 
 def with_edits(notebooks: dict[str, Any], edits: dict[str, str]) -> dict[str, Any]:
-    """Replace the source of the cells named by grade_id (a learner's partly right answer)."""
+    """A copy whose cells named by grade_id have the given source (a learner's partly right answer)."""
+    notebooks = copy.deepcopy(notebooks)
     found = set()
     for notebook in notebooks.values():
         for cell in notebook.cells:
@@ -126,3 +160,147 @@ def partial_cases(partials_dir: Path, module_id: str) -> list[dict[str, Any]]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return list(module.CASES)
+
+
+def partial_learner(number: int) -> str:
+    """The learner id of partial case `number` (1 = the first case in CASES)."""
+    return f"partial{number}"
+
+
+def grade_module(
+    runtime: Runtime, module_id: str, source: dict[str, NotebookNode], cases: list[dict[str, Any]]
+) -> GradedModule:
+    """Release once, submit every learner, import the roster, autograde once, read the gradebook."""
+    nbgrader(runtime, "generate_assignment", module_id, "--force")
+    graded = GradedModule(module_id, runtime, runtime.root / "release" / module_id, source)
+    handed_in: dict[str, dict[str, NotebookNode]] = {SOURCE: source, UNTOUCHED: {}}
+    for number, case in enumerate(cases, start=1):
+        try:
+            handed_in[partial_learner(number)] = with_edits(source, case["edits"])
+        except AssertionError as error:  # a broken case fails its own test, not the whole module
+            graded.problems[partial_learner(number)] = str(error)
+    for learner, notebooks in handed_in.items():
+        submit(runtime, module_id, learner, notebooks)
+    with Gradebook(runtime.db_url, runtime.course_id) as gradebook:
+        for learner in handed_in:
+            gradebook.update_or_create_student(learner)
+    # A submission nbgrader cannot grade makes it exit non-zero after grading the others; the
+    # learner's test then reports it from the log, so one bad case does not hide the rest.
+    done = subprocess.run(
+        [str(VENV_BIN / "nbgrader"), "autograde", module_id, "--force"],
+        cwd=runtime.course_dir / "course_config",
+        env=runtime.env(),
+        capture_output=True,
+        text=True,
+        timeout=AUTOGRADE_TIMEOUT,
+        check=False,
+    )
+    graded.log = f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    graded.scores = read_scores(runtime, module_id, list(handed_in))
+    return graded
+
+
+def submit(runtime: Runtime, module_id: str, learner: str, notebooks: dict[str, NotebookNode]) -> None:
+    """Place a submission as the exchange would: the released folder with the learner's notebooks."""
+    target = runtime.root / "submitted" / learner / module_id
+    shutil.copytree(runtime.root / "release" / module_id, target)
+    for name, notebook in notebooks.items():
+        nbformat.write(notebook, target / name)
+
+
+def read_scores(runtime: Runtime, module_id: str, learners: list[str]) -> dict[str, Score]:
+    scores: dict[str, Score] = {}
+    with Gradebook(runtime.db_url, runtime.course_id) as gradebook:
+        for learner in learners:
+            try:
+                submission = gradebook.find_submission(module_id, learner)
+            except MissingEntry:
+                continue
+            cells = {
+                grade.name: (grade.auto_score, grade.max_score)
+                for notebook in submission.notebooks
+                for grade in notebook.grades
+                if grade.auto_score is not None  # None: a manual-graded answer awaiting a person
+            }
+            auto = sum(given for given, _ in cells.values())
+            max_auto = sum(top for _, top in cells.values())
+            scores[learner] = Score(auto=auto, max_auto=max_auto, cells=cells)
+    return scores
+
+
+def run_app(path: Path, workdir: Path, env: dict[str, str]) -> NotebookNode:
+    """Execute an app notebook in a fresh kernel, failing on any cell error (Voila would hide it)."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+    asyncio.run(client.async_execute(env=env))  # own event loop: runs on a worker thread
+    return notebook
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PARTIALS = Path(__file__).parent / "partials"
+APPS_DIR = REPO_ROOT / "notebooks" / "apps"
+WORKERS = 2
+
+
+class ContentRun:
+    """The session's module gradings and app runs, keyed ("module", id) or ("app", file name).
+
+    They run two at a time on worker threads: CI has two cores, and each run is a real nbgrader or
+    kernel subprocess, so a thread only waits. A test blocks on its own run only.
+    """
+
+    def __init__(self, tmp: pytest.TempPathFactory) -> None:
+        self._tmp = tmp
+        self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="content")
+        self._jobs: dict[tuple[str, str], Future[object]] = {}
+
+    def start(self, keys: list[tuple[str, str]]) -> None:
+        """Queue the runs in the order the tests will want them, so the first waits least."""
+        for kind, name in keys:
+            if (kind, name) not in self._jobs:
+                self._jobs[kind, name] = (
+                    self._submit_module(name) if kind == "module" else self._submit_app(name)
+                )
+
+    def module(self, module_id: str) -> GradedModule:
+        self.start([("module", module_id)])
+        result = self._jobs["module", module_id].result()
+        assert isinstance(result, GradedModule)
+        return result
+
+    def app(self, name: str) -> NotebookNode:
+        self.start([("app", name)])
+        result = self._jobs["app", name].result()
+        assert isinstance(result, NotebookNode)
+        return result
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _submit_module(self, module_id: str) -> Future[object]:
+        # Paths and the environment are settled here, on the main thread, because the tests'
+        # monkeypatching of os.environ is not thread-safe.
+        try:
+            work = self._tmp.mktemp(f"content-{module_id}")
+            module = next(m for m in load_course(REPO_ROOT).modules if m.id == module_id)
+            course = load_course(copy_course(REPO_ROOT, work / "course", module))
+            home = work / "home"
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("HOCSO_HOME", str(home))
+                runtime = Runtime(
+                    course.id, work / "course", home, course_runtime_dir(course), gradebook_url(course)
+                )
+            source = source_notebooks(course, module)
+            cases = partial_cases(PARTIALS, module_id)
+        except Exception as error:  # reported by each of the module's tests, not by the session
+            failed: Future[object] = Future()
+            failed.set_exception(error)
+            return failed
+        return self._pool.submit(grade_module, runtime, module_id, source, cases)
+
+    def _submit_app(self, name: str) -> Future[object]:
+        work = self._tmp.mktemp(f"app-{Path(name).stem}")
+        env = {**shell_env(work / "home"), "HOCSO_ANSWERS_FILE": str(work / "answers.json")}
+        return self._pool.submit(run_app, APPS_DIR / name, work, env)
