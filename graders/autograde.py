@@ -23,7 +23,12 @@ import nbgrader.api
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute, prepared_shell
 from hocso.graders.sandbox import Limits
-from hocso.graders.worker_gradebook import WorkerGradebook, use_wal_journal, worker_gradebooks
+from hocso.graders.worker_gradebook import (
+    WorkerGradebook,
+    make_durable,
+    use_wal_journal,
+    worker_gradebooks,
+)
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbconvert.writers import FilesWriter
 from nbgrader.api import Gradebook, MissingEntry
@@ -181,6 +186,7 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
         executor = converter.fast_execute()
         reason = reason or (executor.stops[0] if executor is not None and executor.stops else "")
         score, max_score = _gradebook_score(converter.coursedir.db_url, settings.assignment, learner)
+        make_durable(converter.coursedir.db_url)
     if out_dir.is_dir():  # written last: only now is the learner done (its grades are committed)
         (out_dir / DONE_MARKER).write_text(reason or "ok", encoding="utf-8")
     return LearnerResult(learner, not reason, score, max_score, time.monotonic() - started, reason)

@@ -99,8 +99,13 @@ def autograde(
 ) -> None:
     """Autograde MODULE's submissions in parallel; a rerun grades only what is left."""
     import os
+    import sys
 
     from tqdm import tqdm
+
+    # jsonschema (under nbformat) compiles an IRI grammar from rfc3987-syntax on import, 1-2 s of
+    # CPU, only to check the "iri" string format, which no notebook or nbgrader schema uses
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
     from hocso.graders.autograde import autograde_submissions, pending_learners
     from hocso.graders.sandbox import Limits
