@@ -28,7 +28,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from hocso.present import with_present_templates
 from hocso.present.apps import App
-from hocso.present.caching import AssetCaching
+from hocso.present.caching import AssetCaching, CompressedResponses
 from hocso.present.classroom import Classroom, ClassroomHandler
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
@@ -171,7 +171,7 @@ class PresentServer(Voila):
     def listen(self) -> None:
         # Voila builds its tornado Application before applying settings, so `compress_response`
         # would not take; add gzip directly. Voila's scripts shrink ~4x for a slow classroom Wi-Fi.
-        self.app.transforms.append(tornado.web.GZipContentEncoding)
+        self.app.transforms.append(CompressedResponses)
         self.app.transforms.append(AssetCaching)
         super().listen()
 

@@ -1,15 +1,17 @@
 """Voila's front-end files are cached by the browser (no revalidation on a phone's next page) and
-gzipped; app pages and the classroom state are never cached."""
+gzipped once; app pages and the classroom state are never cached."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import urllib.request
 
 import pytest
+from tornado.httputil import HTTPHeaders, HTTPServerRequest, RequestStartLine
 
-from hocso.present.caching import IMMUTABLE, TEACHING_DAY, cache_control
+from hocso.present.caching import IMMUTABLE, TEACHING_DAY, CompressedResponses, cache_control
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
@@ -30,6 +32,35 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 )
 def test_cache_control_by_path(path: str, query: str, expected: str | None) -> None:
     assert cache_control(path, query) == expected
+
+
+def send(path: str, etag: str, chunks: list[bytes], method: str = "GET") -> tuple[HTTPHeaders, bytes]:
+    """One response through the transform, as tornado's StaticFileHandler writes it (in chunks)."""
+    start = RequestStartLine(method, path, "HTTP/1.1")
+    request = HTTPServerRequest(
+        start_line=start, headers=HTTPHeaders({"Accept-Encoding": "gzip", "Host": "127.0.0.1"})
+    )
+    transform = CompressedResponses(request)
+    headers = HTTPHeaders({"Content-Type": "text/javascript", "Etag": etag})
+    _, headers, body = transform.transform_first_chunk(200, headers, chunks[0], len(chunks) == 1)
+    for index, chunk in enumerate(chunks[1:], start=2):
+        body += transform.transform_chunk(chunk, index == len(chunks))
+    return headers, body
+
+
+def test_a_front_end_file_is_compressed_once_per_version() -> None:
+    script = b"var widgets = 1;\n" * 5000
+    headers, body = send("/voila/static/test-once.js", '"v1"', [script[:40000], script[40000:]])
+    assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == script
+    # Same path and ETag: the kept bytes go out, whatever the handler writes after them.
+    headers, again = send("/voila/static/test-once.js", '"v1"', [b"x" * 40000, b"y" * 50000])
+    assert again == body and headers["Content-Length"] == str(len(body))
+    # A new version of the file is compressed afresh; app pages are gzipped but never kept.
+    _, newer = send("/voila/static/test-once.js", '"v2"', [b"// v2\n" * 2000])
+    assert gzip.decompress(newer) == b"// v2\n" * 2000
+    send("/voila/render/app.ipynb", '"p"', [b"<p>one</p>" * 500])
+    _, other = send("/voila/render/app.ipynb", '"p"', [b"<p>two</p>" * 500])
+    assert gzip.decompress(other) == b"<p>two</p>" * 500
 
 
 def headers_of(url: str) -> dict[str, str]:
