@@ -160,9 +160,28 @@ def _converter(settings: GradeSettings) -> BatchAutograde:
         config.CourseDirectory.assignment_id = settings.assignment
         config.Autograde.force = True
         log = logging.getLogger("hocso.graders.autograde.nbgrader")
-        log.setLevel(logging.CRITICAL)
+        log.setLevel(logging.ERROR)
+        log.propagate = False  # kept for the learner's reason, not printed over the progress bar
+        if not any(isinstance(h, _NbgraderErrors) for h in log.handlers):
+            log.addHandler(_NbgraderErrors())
         _converters[key] = BatchAutograde(coursedir=CourseDirectory(config=config), config=config, log=log)
     return _converters[key]
+
+
+class _NbgraderErrors(logging.Handler):
+    """Keeps what nbgrader logs as errors (it logs the real traceback, then raises a generic one)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _logged_errors(converter: BatchAutograde) -> list[str]:
+    handler = next(h for h in converter.log.handlers if isinstance(h, _NbgraderErrors))
+    return handler.messages
 
 
 def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
@@ -173,6 +192,7 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
         executor = converter.fast_execute()
         if executor is not None:
             executor.stops.clear()
+        _logged_errors(converter).clear()
         out_dir = Path(
             converter.coursedir.format_path(
                 converter.coursedir.autograded_directory, learner, settings.assignment
@@ -192,10 +212,11 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
     return LearnerResult(learner, not reason, score, max_score, time.monotonic() - started, reason)
 
 
-def _reason_from(converter: Autograde, error: Exception, learner: str) -> str:
-    failed = getattr(converter, "failed_notebooks", None)
-    detail = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
-    return f"learner {learner}: {detail}" + (f" ({failed})" if failed else "")
+def _reason_from(converter: BatchAutograde, error: Exception, learner: str) -> str:
+    """The last line of the traceback nbgrader logged (the real cause), else its own message."""
+    tracebacks = [m for m in _logged_errors(converter) if m.startswith("Traceback")]
+    lines = (tracebacks[0] if tracebacks else str(error)).strip().splitlines()
+    return f"learner {learner}: {lines[-1] if lines else type(error).__name__}"
 
 
 def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float, float]:
