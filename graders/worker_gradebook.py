@@ -46,6 +46,7 @@ AUTOGRADE_MODULES = (
 )
 BUSY_TIMEOUT_S = 60.0
 _engines: dict[tuple[int, str], Engine] = {}
+_checked_courses: set[tuple[int, str, str]] = set()
 
 
 def _on_connect(connection: Any, _record: Any) -> None:
@@ -98,7 +99,10 @@ class WorkerGradebook(Gradebook):
     def __init__(self, db_url: str, course_id: str = "default_course", authenticator: Any = None) -> None:
         self.engine = worker_engine(db_url)
         self.db = scoped_session(sessionmaker(autoflush=True, bind=self.engine, future=True))
-        self.check_course(course_id=course_id)
+        checked = (os.getpid(), db_url, course_id)
+        if checked not in _checked_courses:  # nbgrader adds the course row once; it stays
+            self.check_course(course_id=course_id)
+            _checked_courses.add(checked)
         self.course_id = course_id
         self.authenticator = authenticator
 
