@@ -9,6 +9,7 @@ the parent; nbgrader's own preprocessors then grade them exactly as they grade k
 from __future__ import annotations
 
 import gc
+import inspect
 import io
 import os
 import pickle
@@ -44,6 +45,7 @@ PROTECTED_METHODS = (
 )
 STOP_ERRORS = {"NotRun", "CellTimeoutError"}
 _HEADER = struct.Struct("!I")
+NO_MODULE = "<hocso: notebook cell>"
 
 
 class _CellTimeout(BaseException):
@@ -92,9 +94,29 @@ def prepared_shell() -> InteractiveShell:
         _shell.displayhook = _QuietDisplayHook(shell=_shell, cache_size=0)
         _shell.display_trap.hook = _shell.displayhook
         _shell._format_exception_for_storage = _exception_for_history  # type: ignore[method-assign]
+        _shell.compile.cache = _CellFiles(_shell.compile.cache)  # type: ignore[method-assign]
         with capture_output():  # compile and import what the first cell needs once, before forking
             _shell.run_cell("import sys\n1/0", store_history=False)
     return _shell
+
+
+class _CellFiles:
+    """Tell `inspect` up front that a cell's pseudo-file belongs to no module.
+
+    To format a traceback, `inspect.getmodule` looks for the module of each frame's file; for a
+    cell's file it finds none only after walking every imported module, several times per failing
+    cell, and in a forked child that walk also copies the pages of every module object. Mapping the
+    cell's file name to a module name that does not exist gives the same answer (no module) at once.
+    """
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        name = self.cache(*args, **kwargs)
+        for path in (name, os.path.normcase(os.path.abspath(name))):  # as given, and as a frame's
+            inspect.modulesbyfile[path] = NO_MODULE
+        return name
 
 
 def _exception_for_history(exception: BaseException, *args: Any, **kwargs: Any) -> dict[str, Any]:
