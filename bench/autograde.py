@@ -102,9 +102,10 @@ def _timed(command: list[str], **kwargs: object) -> tuple[float, float, subproce
     return time.perf_counter() - started, _children_cpu() - cpu, done
 
 
-def _hocso(root: Path, workers: int, timeout: int) -> tuple[float, float, int]:
+def _hocso(root: Path, workers: int | None, timeout: int) -> tuple[float, float, int]:
     command = [sys.executable, "-m", "hocso", "grade", "autograde", "gx", "--json"]
-    command += [f"--workers={workers}", f"--cell-timeout={timeout}", "--course", str(root / "course")]
+    command += [f"--workers={workers}"] if workers else []
+    command += [f"--cell-timeout={timeout}", "--course", str(root / "course")]
     seconds, cpu, done = _timed(command, env=_env(root), check=True)
     return seconds, cpu, len(json.loads(done.stdout)["results"])
 
@@ -113,7 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 submissions instead of 100")
     parser.add_argument("-n", type=int, default=None, help="number of submissions")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=None, help="default: hocso's own (CPU cores + 1)")
     args = parser.parse_args()
     count = args.n or (20 if args.quick else 100)
     timeout = 2
@@ -138,7 +139,7 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     fast_seconds = (first + second) / 2
     print(
-        f"submissions={count} workers={args.workers} nbgrader={stock_seconds:.2f}s (cpu {stock_cpu:.1f}s) "
+        f"submissions={count} workers={args.workers or 'default'} nbgrader={stock_seconds:.2f}s (cpu {stock_cpu:.1f}s) "
         f"hocso={first:.2f}s,{second:.2f}s mean={fast_seconds:.2f}s (cpu {first_cpu:.1f}s,{second_cpu:.1f}s)"
     )
     ratio = stock_seconds / fast_seconds

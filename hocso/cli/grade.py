@@ -80,7 +80,12 @@ def collect(module: str, source: Path, roster: Path | None, course_path: Path | 
 
 @grade.command()
 @click.argument("module")
-@click.option("--workers", type=int, default=None, help="Parallel workers (default: number of CPU cores).")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Parallel workers (default: CPU cores + 1, so no core idles while a submission sleeps or times out).",
+)
 @click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds per cell.")
 @click.option(
     "--notebook-timeout", type=float, default=120.0, show_default=True, help="Seconds per notebook."
@@ -115,7 +120,7 @@ def autograde(
     total = len(pending_learners(course, module)[0])
     with tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner") as bar:
         summary = autograde_submissions(
-            course, module, workers or os.cpu_count() or 1, limits, on_result=lambda _r: bar.update(1)
+            course, module, workers or (os.cpu_count() or 1) + 1, limits, on_result=lambda _r: bar.update(1)
         )
     if as_json:
         click.echo(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
