@@ -88,6 +88,10 @@ def test_phone_view_is_one_readable_column(present_server, browser, artifacts_di
             "parseFloat(getComputedStyle(document.querySelector('.widget-button')).fontSize)"
         )
         assert font_px >= 18
+        cut = page.evaluate(
+            "(() => { const b = document.querySelector('.widget-button'); return b.scrollWidth > b.clientWidth; })()"
+        )
+        assert not cut, "the button's label is cut off"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, "page scrolls sideways on a phone"
         assert real_problems(problems) == []
