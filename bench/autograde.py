@@ -110,12 +110,41 @@ def _hocso(root: Path, workers: int | None, timeout: int) -> tuple[float, float,
     return seconds, cpu, len(json.loads(done.stdout)["results"])
 
 
+def _per_learner(count: int) -> None:
+    """Grade `count` submissions one after another in this process: wall and CPU per learner."""
+    from hocso.graders.autograde import GradeSettings, grade_submission, pending_learners
+    from hocso.graders.sandbox import Limits
+
+    from hocso.config import load_course
+
+    with tempfile.TemporaryDirectory(prefix="hocso-bench-") as scratch:
+        course = load_course(_prepare(Path(scratch), count + 1))
+        learners = [x for x in pending_learners(course, "gx")[0] if _kind(int(x[-3:])) != "timing_out"]
+        settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), "gx", Limits(cell_timeout=2))
+        grade_submission(learners[0], settings)  # the worker's first learner builds its converter
+        grader, submissions = resource.getrusage(resource.RUSAGE_SELF), _children_cpu()
+        started = time.perf_counter()
+        for learner in learners[1:]:
+            grade_submission(learner, settings)
+        wall = (time.perf_counter() - started) / len(learners[1:]) * 1000
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (after.ru_utime + after.ru_stime - grader.ru_utime - grader.ru_stime) / len(learners[1:]) * 1000
+        child = (_children_cpu() - submissions) / len(learners[1:]) * 1000
+    print(
+        f"per learner ({len(learners) - 1}): wall {wall:.0f} ms, grader cpu {cpu:.0f} ms, submission cpu {child:.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20 submissions instead of 100")
     parser.add_argument("-n", type=int, default=None, help="number of submissions")
     parser.add_argument("--workers", type=int, default=None, help="default: hocso's own (CPU cores + 1)")
+    parser.add_argument("--per-learner", type=int, default=0, help="only: grade N one by one, in process")
     args = parser.parse_args()
+    if args.per_learner:
+        _per_learner(args.per_learner)
+        return
     count = args.n or (20 if args.quick else 100)
     timeout = 2
     with tempfile.TemporaryDirectory(prefix="hocso-bench-") as scratch:
