@@ -241,14 +241,16 @@ def run_app(path: Path, workdir: Path, env: dict[str, str]) -> NotebookNode:
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PARTIALS = Path(__file__).parent / "partials"
 APPS_DIR = REPO_ROOT / "notebooks" / "apps"
-WORKERS = 2
+WORKERS = 3  # see ContentRun
 
 
 class ContentRun:
     """The session's module gradings and app runs, keyed ("module", id) or ("app", file name).
 
-    They run two at a time on worker threads: CI has two cores, and each run is a real nbgrader or
-    kernel subprocess, so a thread only waits. A test blocks on its own run only.
+    Each run is a real nbgrader or kernel subprocess, so a worker thread only waits. CI has two
+    cores; a third run fills the gaps while the others wait for a kernel to start or stop (on a
+    shared 2-core box: 475 s with three against 494 s with two, within that box's noise). A test
+    blocks on its own run only.
     """
 
     def __init__(self, tmp: pytest.TempPathFactory) -> None:
