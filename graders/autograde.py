@@ -2,8 +2,10 @@
 
 nbgrader's Autograde converter does everything that makes results compatible (sanitising, restoring
 locked and hidden-test cells from the gradebook, checksums, writing grades into the real gradebook,
-`autograded/<learner>/<module>/`). We only swap its Execute preprocessor for `FastExecute` and split
-learners across worker processes. A learner whose autograded folder is complete is skipped, so a
+`autograded/<learner>/<module>/`). We swap its Execute preprocessor for `FastExecute`, split
+learners across worker processes, and keep one converter and one gradebook engine per worker
+(`BatchAutograde`, `WorkerGradebook`) instead of rebuilding them for every learner. A learner whose
+autograded folder carries the done-marker (written after its grades are on disk) is skipped, so a
 killed run resumes where it stopped.
 """
 
@@ -149,12 +151,12 @@ class BatchAutograde(Autograde):
             os.chdir(previous)
 
 
-_converters: dict[GradeSettings, BatchAutograde] = {}
+_converters: dict[tuple[GradeSettings, str], BatchAutograde] = {}
 
 
 def _converter(settings: GradeSettings) -> BatchAutograde:
     """The converter for these settings, built on first use (forked workers inherit it warm)."""
-    key = settings
+    key = (settings, os.environ.get("HOCSO_HOME", ""))  # the course config reads it
     if key not in _converters:
         config = nbgrader_config(settings.config_file, settings.limits)
         config.CourseDirectory.assignment_id = settings.assignment
