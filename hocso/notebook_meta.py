@@ -13,16 +13,30 @@ Code cells are shared by both languages; their printed text comes from `hocso.i1
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 from hocso.config.models import Course, Module
 
 HOCSO = "hocso"
 NBGRADER = "nbgrader"
+
+
+def read_cells(path: Path) -> list[dict[str, Any]]:
+    """A committed notebook's cells, each source one string, without nbformat's validation.
+
+    For readers of the course's own notebooks (the tutor, reports), where importing nbformat costs
+    over a second (jsonschema loads an IRI grammar) in every kernel that asks the assistant; `hocso
+    check` is where notebooks are validated.
+    """
+    with path.open(encoding="utf-8") as stream:
+        cells = json.load(stream).get("cells", [])
+    for cell in cells:
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+    return cells
 
 
 def hocso_meta(cell: Any) -> dict[str, Any]:
@@ -63,9 +77,8 @@ class Exercise:
 
 
 def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
-    notebook = nbformat.read(notebook_path, as_version=4)
     exercises = []
-    for cell in notebook.cells:
+    for cell in read_cells(notebook_path):
         if not is_graded(cell):
             continue
         meta = nbgrader_meta(cell)

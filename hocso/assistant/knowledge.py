@@ -11,11 +11,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
-from hocso.notebook_meta import cell_language
+from hocso.notebook_meta import cell_language, read_cells
 
 DATA_DIR = Path(__file__).parent / "data"
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -47,10 +45,9 @@ def load_passages(course: Course | None) -> list[Passage]:
 
 def notebook_passages(course: Course | None, module_id: str, path: Path) -> list[Passage]:
     """Language-tagged markdown cells, each cited by module title and the nearest heading above it."""
-    notebook = nbformat.read(path, as_version=4)
     headings: dict[str, str] = {}
     passages = []
-    for cell in notebook.cells:
+    for cell in read_cells(path):
         language = cell_language(cell)
         if cell.get("cell_type") != "markdown" or language not in ("vi", "en"):
             continue
