@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbgrader.api
 from hocso.graders.errors import GradingError
-from hocso.graders.fast_execute import FastExecute, prepared_shell
+from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits
 from hocso.graders.worker_gradebook import (
     WorkerGradebook,
@@ -128,12 +128,15 @@ class BatchAutograde(Autograde):
         self.exporter._preprocessors = list(self._built[self._sanitizing])
 
     def prepare(self) -> None:
-        """Build both preprocessor chains and the executor's shell now, before workers fork."""
+        """Build both preprocessor chains now, before workers fork.
+
+        The executor's IPython shell is not built here: it would become the calling process's
+        `get_ipython()` (and its `__main__`); each worker builds its own on first use.
+        """
         for sanitizing in (True, False):
             self._sanitizing = sanitizing
             self._init_preprocessors()
         self._sanitizing = True
-        prepared_shell()
 
     def fast_execute(self) -> FastExecute | None:
         """The executor instance, once built, to read why notebooks stopped."""
