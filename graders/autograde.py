@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -43,6 +44,7 @@ from nbgrader.preprocessors import (
     LimitOutput,
     SaveAutoGrades,
 )
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
@@ -192,7 +194,10 @@ def _logged_errors(converter: BatchAutograde) -> list[str]:
 def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
     """Grade one learner: a plain, picklable task so any pool (or Dask) can run it."""
     started = time.monotonic()
-    with worker_gradebooks():
+    with worker_gradebooks(), warnings.catch_warnings():
+        # nbgrader's add_submission builds rows before adding them to the session; SQLAlchemy 2 warns
+        # on every learner (the rows are added right after), which only buried the progress bar
+        warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
         converter = _converter(settings)
         executor = converter.fast_execute()
         if executor is not None:
