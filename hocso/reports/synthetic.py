@@ -10,13 +10,9 @@ through `Gradebook` to prove nbgrader agrees.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,22 +133,14 @@ def _write_roster(path: Path, course: Course, learners: int, units: int, seed: i
     return path
 
 
-@contextmanager
-def _alembic_on_path() -> Iterator[None]:
-    """nbgrader shells out to `alembic` when it creates a gradebook; find it beside this Python."""
-    before = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), before])
-    try:
-        yield
-    finally:
-        os.environ["PATH"] = before
-
-
 def _write_gradebook(course: Course, roster: Roster, url: str, seed: int, submit_rate: float) -> None:
     from nbgrader.api import Gradebook
 
+    from hocso.nbgrader_compat import use_in_process_alembic
+
     cells: list[tuple[str, str, str, float]] = []  # (module, notebook, grade_id, max_points)
-    with _alembic_on_path(), Gradebook(url, course_id=course.id) as gradebook:
+    use_in_process_alembic()  # no `alembic` command needed on PATH
+    with Gradebook(url, course_id=course.id) as gradebook:
         for module in course.modules:
             gradebook.update_or_create_assignment(module.id)
             for path in course.notebook_paths(module):

@@ -161,12 +161,13 @@ def test_learners_not_on_the_roster_are_counted_and_left_out(
 def test_an_empty_gradebook_gives_valid_empty_tables(cohort: SyntheticCohort, tmp_path) -> None:
     from nbgrader.api import Gradebook
 
+    from hocso.nbgrader_compat import use_in_process_alembic
     from hocso.reports.html import render_html
     from hocso.reports.scores import load_scores
-    from hocso.reports.synthetic import _alembic_on_path
 
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    with _alembic_on_path(), Gradebook(url, course_id=cohort.course.id):
+    use_in_process_alembic()
+    with Gradebook(url, course_id=cohort.course.id):
         pass
     empty = load_scores(cohort.course, url)
     assert empty.empty and list(empty.columns) == list(SCORE_COLUMNS)

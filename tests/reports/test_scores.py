@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hocso.nbgrader_compat import use_in_process_alembic
 from hocso.reports.scores import SCORE_COLUMNS, GradebookError, load_scores
-from hocso.reports.synthetic import SyntheticCohort, _alembic_on_path
+from hocso.reports.synthetic import SyntheticCohort
 
 
 def test_shape_and_columns(cohort: SyntheticCohort, scores: pd.DataFrame) -> None:
@@ -34,7 +35,8 @@ def test_agrees_with_nbgrader_gradebook(cohort: SyntheticCohort, scores: pd.Data
     from nbgrader.api import Gradebook
 
     totals = scores.groupby(["learner_id", "module"], observed=True)["points"].sum()
-    with _alembic_on_path(), Gradebook(cohort.gradebook_url, course_id=cohort.course.id) as gradebook:
+    use_in_process_alembic()
+    with Gradebook(cohort.gradebook_url, course_id=cohort.course.id) as gradebook:
         for learner_id, module in list(totals.index)[:: len(totals) // 25]:
             submission = gradebook.find_submission(module, learner_id)
             assert submission.score == pytest.approx(totals[(learner_id, module)])
