@@ -10,8 +10,10 @@ repository, `$HOCSO_HOME/courses/<course id>/` (default data home: ~/.local/shar
 from pathlib import Path
 
 from hocso.config import course_runtime_dir, gradebook_url, load_course
+from hocso.nbgrader_compat import use_in_process_alembic
 
 c = get_config()  # noqa: F821 - injected by traitlets when it runs this file
+use_in_process_alembic()  # `.venv/bin/nbgrader` works without an activated environment
 
 _course = load_course(Path(__file__).resolve().parent.parent)
 _runtime = course_runtime_dir(_course)
