@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,31 @@ def chromium_executable() -> str:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable: str) -> Iterator[object]:
+    """Debian's Chromium through Playwright (never a downloaded browser), one for the whole session.
+
+    Playwright's sync API keeps an event loop on the main thread while it is open, so a second
+    `sync_playwright()` in the same session fails ("Sync API inside the asyncio loop"): every browser
+    test takes this fixture and opens its own context.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -89,10 +89,8 @@ def test_sources_come_from_the_environment(cohort: SyntheticCohort, monkeypatch)
 @pytest.mark.browser
 @pytest.mark.timeout(240)
 def test_voila_app_renders_the_synthetic_gradebook_in_chromium(
-    cohort: SyntheticCohort, chromium_executable: str, free_port: int, tmp_path: Path
+    cohort: SyntheticCohort, browser, free_port: int, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     apps = cohort.course.apps_dir
     apps.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(APP, apps / APP.name)
@@ -125,40 +123,27 @@ def test_voila_app_renders_the_synthetic_gradebook_in_chromium(
             except OSError:
                 time.sleep(0.3)
         problems: list[str] = []
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_executable,
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                ],
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+            summary = page.locator(".hocso-dashboard-summary")
+            summary.wait_for(timeout=120_000)
+            assert "Learners: 500 · units: 20" in summary.inner_text()
+            page.locator("select").first.select_option(label="Đơn vị 04")
+            page.wait_for_function(
+                "document.querySelector('.hocso-dashboard-summary').innerText.includes('units: 1 ')",
+                timeout=60_000,
             )
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda e: problems.append(str(e)))
-                page.goto(url, wait_until="domcontentloaded", timeout=120_000)
-                summary = page.locator(".hocso-dashboard-summary")
-                summary.wait_for(timeout=120_000)
-                assert "Learners: 500 · units: 20" in summary.inner_text()
-                page.locator("select").first.select_option(label="Đơn vị 04")
-                page.wait_for_function(
-                    "document.querySelector('.hocso-dashboard-summary').innerText.includes('units: 1 ')",
-                    timeout=60_000,
-                )
-                assert "Learners: 25 " in summary.inner_text()
-                assert page.locator(".hocso-dashboard-summary ~ img, img[alt]").count() >= 3
-                artifacts = REPO_ROOT / "test-artifacts" / "reports"
-                artifacts.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(artifacts / "instructor_dashboard.png"), full_page=True)
-            finally:
-                browser.close()
+            assert "Learners: 25 " in summary.inner_text()
+            assert page.locator(".hocso-dashboard-summary ~ img, img[alt]").count() >= 3
+            artifacts = REPO_ROOT / "test-artifacts" / "reports"
+            artifacts.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(artifacts / "instructor_dashboard.png"), full_page=True)
+        finally:
+            context.close()
         ours = [p for p in problems if not FOREIGN_CONSOLE.search(p)]
         assert ours == [], "\n".join(ours)
     finally:

@@ -16,17 +16,6 @@ from hocso.reports.export import find_chromium, write_csv, write_html, write_pdf
 from hocso.reports.summary import CompetenceReport, build_report
 from hocso.reports.synthetic import SyntheticCohort
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture(scope="module")
 def report(cohort: SyntheticCohort, scores: pd.DataFrame) -> CompetenceReport:
@@ -76,10 +65,8 @@ def test_csv_numbers_are_the_report_numbers(report: CompetenceReport, tmp_path: 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_html_report_opens_offline_in_chromium_without_errors(
-    report: CompetenceReport, tmp_path: Path, chromium_executable: str, language: str
+    report: CompetenceReport, tmp_path: Path, browser, language: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     page_path = write_html(report, tmp_path / "report.html", language, gradebook="synthetic")
     text = page_path.read_text(encoding="utf-8")
     assert (
@@ -87,26 +74,22 @@ def test_html_report_opens_offline_in_chromium_without_errors(
     )  # nothing to fetch or run
     problems: list[str] = []
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(offline=True)
-            page = context.new_page()
-            page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(page_path.as_uri(), wait_until="load")
-            assert page.title() == t(
-                "reports.html.title", language, course=report.course.info.title(language)
-            )
-            images = page.locator("figure img")
-            assert images.count() >= 5
-            widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
-            assert all(w > 100 for w in widths), widths  # every plot decoded
-            assert page.locator("h2", has_text=t("reports.html.gain_heading", language)).count() == 1
-            assert page.locator("table").count() >= 5
-        finally:
-            browser.close()
+    context = browser.new_context(offline=True)
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(page_path.as_uri(), wait_until="load")
+        assert page.title() == t("reports.html.title", language, course=report.course.info.title(language))
+        images = page.locator("figure img")
+        assert images.count() >= 5
+        widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        assert all(w > 100 for w in widths), widths  # every plot decoded
+        assert page.locator("h2", has_text=t("reports.html.gain_heading", language)).count() == 1
+        assert page.locator("table").count() >= 5
+    finally:
+        context.close()
     assert problems == []
     assert all(url.startswith(("file:", "data:")) for url in requests), requests
 
