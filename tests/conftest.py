@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hocso.chromium import HEADLESS_FLAGS
 from hocso.config import Course, load_course
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -66,18 +67,6 @@ def chromium_executable() -> str:
     pytest.skip(message)
 
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="session")
 def browser(chromium_executable: str) -> Iterator[object]:
     """Debian's Chromium through Playwright (never a downloaded browser), one for the whole session.
@@ -89,6 +78,6 @@ def browser(chromium_executable: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=chromium_executable, args=list(HEADLESS_FLAGS))
         yield instance
         instance.close()

@@ -17,6 +17,7 @@ from typing import Literal
 
 import pandas as pd
 
+from hocso.chromium import HEADLESS_FLAGS
 from hocso.errors import HocsoError
 from hocso.i18n import t
 from hocso.reports.html import localized_table, render_html
@@ -38,17 +39,7 @@ Format = Literal["html", "csv", "xlsx", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "csv", "xlsx", "pdf")
 CHROMIUM_ENV = "HOCSO_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-pdf-header-footer",
-)
+CHROMIUM_FLAGS = (*HEADLESS_FLAGS, "--no-pdf-header-footer")
 
 
 class PdfConverterMissing(HocsoError):
