@@ -70,17 +70,15 @@ def measure_anchor(folder: Path, sample: int) -> float:
     from nbgrader.api import Gradebook
 
     from hocso.config import load_course
-    from hocso.reports.synthetic import _alembic_on_path
+    from hocso.nbgrader_compat import use_in_process_alembic
     from hocso.roster import load_roster
 
     course = load_course(folder / "course")
     learners = load_roster(folder / "roster.csv", course).ids[:sample]
+    use_in_process_alembic()
     started = time.perf_counter()
     rows = 0
-    with (
-        _alembic_on_path(),
-        Gradebook(f"sqlite:///{folder / 'gradebook.db'}", course_id=course.id) as gradebook,
-    ):
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}", course_id=course.id) as gradebook:
         for learner in learners:
             for module in course.modules:
                 try:
