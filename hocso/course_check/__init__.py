@@ -7,6 +7,7 @@ from pathlib import Path
 from hocso.config.models import Course, Module
 from hocso.course_check.notebook_rules import (
     Rule,
+    assessed_competences,
     bilingual_text,
     committed_outputs,
     competence_tags,
@@ -54,6 +55,7 @@ def _check_module(course: Course, index: int, module: Module, known: set[str]) -
         ]
     problems: list[Problem] = []
     total = 0.0
+    assessed: set[str] = set()
     rules: list[Rule] = [
         committed_outputs,
         nbgrader_metadata,
@@ -74,6 +76,7 @@ def _check_module(course: Course, index: int, module: Module, known: set[str]) -
         found, notebook = _check_notebook(path, rules)
         problems += found
         total += graded_points(notebook) if notebook is not None else module.points
+        assessed |= assessed_competences(notebook) if notebook is not None else set(module.competences)
     if not problems and abs(total - module.points) > 1e-9:
         problems.append(
             Problem(
@@ -81,6 +84,17 @@ def _check_module(course: Course, index: int, module: Module, known: set[str]) -
                 f"modules[{index}].points (module {module.id})",
                 f"says {module.points:g} but the notebooks' graded cells add up to {total:g}",
                 f"set points = {total:g} or change the cells' points",
+            )
+        )
+    unassessed = [code for code in module.competences if code not in assessed]
+    if not problems and unassessed:
+        # Reports place a learner against the module's competences: one never graded would show no evidence.
+        problems.append(
+            Problem(
+                config,
+                f"modules[{index}].competences (module {module.id})",
+                f"lists {', '.join(unassessed)} but no graded cell of the module assesses it",
+                "tag a graded cell with metadata.hocso.competence or remove the code from the list",
             )
         )
     return problems

@@ -225,5 +225,14 @@ def competence_tags(known: set[str], module_competences: set[str] | None) -> Rul
     return rule
 
 
+def assessed_competences(notebook: Any) -> set[str]:
+    """The competences the notebook's graded cells give evidence for."""
+    return {
+        hocso_meta(cell)["competence"]
+        for cell in notebook.cells
+        if is_graded(cell) and hocso_meta(cell).get("competence")
+    }
+
+
 def graded_points(notebook: Any) -> float:
     return sum(float(nbgrader_meta(cell).get("points", 0) or 0) for cell in notebook.cells if is_graded(cell))

@@ -129,6 +129,10 @@ def _committed_outputs(nb) -> None:
     nb.cells[3].execution_count = 4
 
 
+def _competence_never_graded(nb) -> None:
+    _cell(nb, "reflection").metadata.hocso.competence = "1.3"  # m01 also lists 5.1
+
+
 def _wrong_points_total(nb) -> None:
     _cell(nb, "reflection").metadata.nbgrader.points = 5
 
@@ -160,6 +164,11 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ("missing translation", _missing_en_twin, ["cell 0", "vi text has no en twin"]),
     ("untagged text", _untagged_text, ["cell 2", "learner text has no language tag"]),
     ("committed outputs", _committed_outputs, ["cell 3", "committed outputs"]),
+    (
+        "competence never graded",
+        _competence_never_graded,
+        ["modules[0].competences (module m01)", "lists 5.1 but no graded cell", "fix: tag a graded cell"],
+    ),
     ("points total", _wrong_points_total, ["modules[0].points (module m01)", "says 10 but", "add up to 12"]),
 ]
 
