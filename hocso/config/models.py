@@ -180,10 +180,16 @@ class PresentSettings(Strict):
     """How `hocso present` serves the Voila apps to a classroom."""
 
     pool_size: int = Field(
-        default=2, ge=0, le=50, description="kernels kept warm per app, so the first visitors wait no kernel start"
+        default=2,
+        ge=0,
+        le=50,
+        description="kernels kept warm per app, so the first visitors wait no kernel start",
     )
     refill_delay_seconds: float = Field(
-        default=2, ge=0, le=60, description="pause before a used warm kernel is replaced (not while its page loads)"
+        default=2,
+        ge=0,
+        le=60,
+        description="pause before a used warm kernel is replaced (not while its page loads)",
     )
     cull_idle_minutes: int = Field(
         default=60, ge=0, description="stop a visitor's kernel after this long idle and unwatched; 0 = never"
