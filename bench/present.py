@@ -45,17 +45,16 @@ from nbclient import NotebookClient
 from nbformat import v4
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from hocso.chromium import HEADLESS_FLAGS
 from hocso.present.apps import discover_apps
 from hocso.present.visitor import classroom, server_memory_mb
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 REFILL_DELAY = 2.0  # course.toml's default
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 # an offline classroom, the same for both sides: other hosts fail at once (plain
-                 # voila's page asks a CDN for Font Awesome; a slow DNS timeout would inflate it)
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]  # fmt: skip
+# An offline classroom, the same for both sides: other hosts fail at once (plain voila's page asks a
+# CDN for Font Awesome; a slow DNS timeout would inflate it).
+CHROMIUM_ARGS = [*HEADLESS_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 WIDGET = ".jupyter-widgets.widget-button, .jupyter-widgets button, .widget-button, .jupyter-widgets"
 BUTTON_APP = """import ipywidgets as widgets
 from IPython.display import display

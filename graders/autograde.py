@@ -11,7 +11,6 @@ killed run resumes where it stopped.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import shutil
@@ -22,7 +21,6 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-import nbgrader.api
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits
@@ -49,8 +47,6 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
 
-# nbgrader runs `alembic heads` in a subprocess on every Gradebook(); the answer never changes
-nbgrader.api.get_alembic_version = functools.cache(nbgrader.api.get_alembic_version)
 DONE_MARKER = ".hocso-graded"
 
 
