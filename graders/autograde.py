@@ -22,7 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from hocso.graders.errors import GradingError
-from hocso.graders.fast_execute import FastExecute
+from hocso.graders.fast_execute import FastExecute, shell_for_workers
 from hocso.graders.sandbox import Limits
 from hocso.graders.worker_gradebook import (
     WorkerGradebook,
@@ -128,8 +128,8 @@ class BatchAutograde(Autograde):
     def prepare(self) -> None:
         """Build both preprocessor chains now, before workers fork.
 
-        The executor's IPython shell is not built here: it would become the calling process's
-        `get_ipython()` (and its `__main__`); each worker builds its own on first use.
+        The executor's IPython shell is built by `shell_for_workers` around the fork instead, so the
+        calling process is given back without it.
         """
         for sanitizing in (True, False):
             self._sanitizing = sanitizing
@@ -272,9 +272,14 @@ def autograde_submissions(
     pending, done = pending_learners(course, assignment)
     settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits())
     summary = BatchSummary(skipped=done)
+    if not pending:
+        summary.seconds = time.monotonic() - started
+        return summary
     _converter(settings).prepare()  # once here rather than in every worker
     with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork")) as pool:
-        for result in pool.map(grade_submission, pending, [settings] * len(pending)):
+        with shell_for_workers():  # the pool forks every worker at its first task
+            results = pool.map(grade_submission, pending, [settings] * len(pending))
+        for result in results:
             summary.results.append(result)
             if callable(on_result):
                 on_result(result)
