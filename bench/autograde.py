@@ -122,17 +122,27 @@ def _per_learner(count: int) -> None:
         learners = [x for x in pending_learners(course, "gx")[0] if _kind(int(x[-3:])) != "timing_out"]
         settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), "gx", Limits(cell_timeout=2))
         grade_submission(learners[0], settings)  # the worker's first learner builds its converter
+        _end_zygote()
         grader, submissions = resource.getrusage(resource.RUSAGE_SELF), _children_cpu()
         started = time.perf_counter()
         for learner in learners[1:]:
             grade_submission(learner, settings)
         wall = (time.perf_counter() - started) / len(learners[1:]) * 1000
         after = resource.getrusage(resource.RUSAGE_SELF)
+        _end_zygote()  # its submissions' CPU is counted once it has been waited for
         cpu = (after.ru_utime + after.ru_stime - grader.ru_utime - grader.ru_stime) / len(learners[1:]) * 1000
         child = (_children_cpu() - submissions) / len(learners[1:]) * 1000
     print(
         f"per learner ({len(learners) - 1}): wall {wall:.0f} ms, grader cpu {cpu:.0f} ms, submission cpu {child:.0f} ms"
     )
+
+
+def _end_zygote() -> None:
+    from hocso.graders import zygote
+
+    mine = zygote._zygotes.get(os.getpid())
+    if mine is not None:
+        mine.close()
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""The grading pipeline around nbgrader: release, collect, autograde, feedback, export (`hocso grade`)."""
+"""The grading pipeline around nbgrader: release, collect, autograde, feedback, export (`hocso grade`).
 
-from hocso.nbgrader_compat import use_in_process_alembic
-
-use_in_process_alembic()
+Importing the package imports nothing else: the zygote root (`hocso.graders.zygote`) runs from it
+without nbgrader. Each module that opens nbgrader's Gradebook calls `use_in_process_alembic()`.
+"""

@@ -11,6 +11,7 @@ killed run resumes where it stopped.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -22,7 +23,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from hocso.graders.errors import GradingError
-from hocso.graders.fast_execute import FastExecute, shell_for_workers
+from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits
 from hocso.graders.worker_gradebook import (
     WorkerGradebook,
@@ -30,6 +31,7 @@ from hocso.graders.worker_gradebook import (
     use_wal_journal,
     worker_gradebooks,
 )
+from hocso.graders.zygote import ZygoteRoot
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbconvert.writers import FilesWriter
 from nbgrader.api import Gradebook, MissingEntry
@@ -46,6 +48,9 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.nbgrader_compat import use_in_process_alembic
+
+use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
 DONE_MARKER = ".hocso-graded"
 
@@ -128,8 +133,8 @@ class BatchAutograde(Autograde):
     def prepare(self) -> None:
         """Build both preprocessor chains now, before workers fork.
 
-        The executor's IPython shell is built by `shell_for_workers` around the fork instead, so the
-        calling process is given back without it.
+        The executor's IPython shell is not built here: it lives in the zygote root
+        (`hocso.graders.zygote.ZygoteRoot`), which hands each worker its own zygote.
         """
         for sanitizing in (True, False):
             self._sanitizing = sanitizing
@@ -257,8 +262,13 @@ def autograde_submissions(
     workers: int = 2,
     limits: Limits | None = None,
     on_result: object = None,
+    zygotes: ZygoteRoot | None = None,
 ) -> BatchSummary:
-    """Grade every pending submission of `assignment` in a fork-based process pool."""
+    """Grade every pending submission of `assignment` in a fork-based process pool.
+
+    `zygotes`: a zygote root the caller started early (the CLI does, before importing nbgrader);
+    otherwise one is started here.
+    """
     course.module(assignment)
     with Gradebook(gradebook_url(course)) as gb:
         try:
@@ -276,10 +286,11 @@ def autograde_submissions(
         summary.seconds = time.monotonic() - started
         return summary
     _converter(settings).prepare()  # once here rather than in every worker
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=get_context("fork")) as pool:
-        with shell_for_workers():  # the pool forks every worker at its first task
-            results = pool.map(grade_submission, pending, [settings] * len(pending))
-        for result in results:
+    with contextlib.ExitStack() as stack:
+        if zygotes is None:
+            zygotes = stack.enter_context(ZygoteRoot())
+        pool = stack.enter_context(ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork")))
+        for result in pool.map(grade_submission, pending, [settings] * len(pending)):
             summary.results.append(result)
             if callable(on_result):
                 on_result(result)

@@ -9,7 +9,10 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from hocso.config import Course, gradebook_url
+from hocso.nbgrader_compat import use_in_process_alembic
 from hocso.notebook_meta import course_exercises
+
+use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
 
 def export_scores(course: Course, target: Path) -> int:

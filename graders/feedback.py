@@ -11,6 +11,9 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir
+from hocso.nbgrader_compat import use_in_process_alembic
+
+use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
 
 def generate_feedback(course: Course, module_id: str) -> list[Path]:

@@ -16,7 +16,10 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir
+from hocso.nbgrader_compat import use_in_process_alembic
 from hocso.notebook_meta import cell_language
+
+use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
 
 def filter_language(path: Path, language: str) -> None:

@@ -36,6 +36,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import scoped_session, sessionmaker
 
+from hocso.nbgrader_compat import use_in_process_alembic
+
+use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
+
 # the nbgrader modules that open a Gradebook while autograding one submission
 AUTOGRADE_MODULES = (
     nbgrader.converters.autograde,

@@ -12,7 +12,7 @@ def test_gradebook_opens_without_alembic_on_path(tmp_path: Path) -> None:
     code = (
         "import shutil, sys\n"
         "assert shutil.which('alembic') is None, 'alembic is on PATH: the test proves nothing'\n"
-        "import hocso.graders\n"
+        "import hocso.graders.release\n"
         "from nbgrader.api import Gradebook\n"
         f"with Gradebook('sqlite:///{tmp_path / 'gradebook.db'}', 'c1') as gb:\n"
         "    gb.add_student('learner1')\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -55,5 +56,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    finally:
+        if argv is None:  # this process is the command, and it is about to exit
+            # Python's exit runs full garbage collections over every object the command imported:
+            # 0.3 s after `hocso grade autograde` (nbgrader, nbconvert, SQLAlchemy). Frozen objects
+            # are skipped; everything else about exiting (threads, exit handlers, flushing) is unchanged.
+            gc.freeze()
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -112,16 +112,26 @@ def autograde(
     # CPU, only to check the "iri" string format, which no notebook or nbgrader schema uses
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-    from hocso.graders.autograde import autograde_submissions, pending_learners
-    from hocso.graders.sandbox import Limits
+    from hocso.graders.zygote import ZygoteRoot
 
-    course = _course(course_path)
-    limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb)
-    total = len(pending_learners(course, module)[0])
-    with tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner") as bar:
-        summary = autograde_submissions(
-            course, module, workers or (os.cpu_count() or 1) + 1, limits, on_result=lambda _r: bar.update(1)
-        )
+    # the process that forks submissions starts first: it warms up on another core meanwhile
+    with ZygoteRoot() as zygotes:
+        from hocso.graders.autograde import autograde_submissions, pending_learners
+        from hocso.graders.sandbox import Limits
+
+        course = _course(course_path)
+        limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb)
+        total = len(pending_learners(course, module)[0])
+        progress = tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
+        with progress as bar:
+            summary = autograde_submissions(
+                course,
+                module,
+                workers or (os.cpu_count() or 1) + 1,
+                limits,
+                on_result=lambda _r: bar.update(1),
+                zygotes=zygotes,
+            )
     if as_json:
         click.echo(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
         return

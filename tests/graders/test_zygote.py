@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import builtins
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 
 import IPython
 import pytest
-from hocso.graders import fast_execute
-from hocso.graders.fast_execute import run_forked, shell_for_workers
+from hocso.graders import zygote
 from hocso.graders.sandbox import Limits
+from hocso.graders.zygote import ZygoteRoot, run_forked
 
 LIMITS = Limits(cell_timeout=5, notebook_timeout=20)
 
 
 @pytest.fixture
 def zygote_scope(tmp_path) -> Iterator[str]:
-    """A shell only while the test runs (as for the workers), and no zygote left behind."""
-    with shell_for_workers():
+    """A zygote root as `hocso grade autograde` starts one, and no zygote left behind."""
+    with ZygoteRoot():
         yield str(tmp_path)
-    zygote = fast_execute._zygotes.get(os.getpid())
-    if zygote is not None:
-        zygote.close()
+        mine = zygote._zygotes.get(os.getpid())
+        if mine is not None:
+            mine.close()
 
 
 def _stdout(outputs: list[list[dict]]) -> str:
@@ -66,12 +66,25 @@ def test_learners_do_not_share_state(zygote_scope):
     assert reason is None and _stdout(outputs) == "[1] False\n"
 
 
-def test_the_caller_gets_its_process_back():
-    main, hooks = sys.modules["__main__"], (sys.displayhook, sys.excepthook, sys.stdout)
-    had_ipython = "__IPYTHON__" in builtins.__dict__
-    with shell_for_workers():
-        assert IPython.get_ipython() is not None
+def test_submission_process_holds_nothing_of_the_grader(zygote_scope):
+    """Forked from the lean root: no nbgrader, SQLAlchemy or gradebook objects to find, and the
+    grading process itself never gets an IPython shell."""
+    probe = (
+        "import sys\nprint(sorted(m for m in ('nbgrader', 'sqlalchemy', 'nbconvert') if m in sys.modules))"
+    )
+    outputs, reason = run_forked([probe], LIMITS, zygote_scope)
+    assert reason is None and _stdout(outputs) == "[]\n"
     assert IPython.get_ipython() is None
-    assert sys.modules["__main__"] is main
-    assert (sys.displayhook, sys.excepthook, sys.stdout) == hooks
-    assert ("__IPYTHON__" in builtins.__dict__) == had_ipython
+
+
+def test_without_a_root_the_zygote_is_forked_from_the_caller(tmp_path):
+    """A caller grading in its own process (no root) still gets isolated, working runs."""
+    code = (
+        "from hocso.graders.zygote import run_forked, _zygotes\n"
+        "from hocso.graders.sandbox import Limits\n"
+        f"outputs, reason = run_forked(['print(6 * 7)'], Limits(), {str(tmp_path)!r})\n"
+        "print(reason, outputs[0][0]['text'].strip())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None 42"
