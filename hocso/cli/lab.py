@@ -29,10 +29,15 @@ def first_free_port(ip: str, start: int) -> int:
     raise click.ClickException(f"no free port between {start} and {start + 99} on {ip}; pass --port")
 
 
-def lab_arguments(notebooks_dir: Path, ip: str, port: int, token: str, open_browser: bool) -> list[str]:
+def lab_arguments(
+    notebooks_dir: Path, ip: str, port: int, token: str, open_browser: bool, language: str = "vi"
+) -> list[str]:
     as_root = ["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     return [
         *as_root,
+        # <html lang> of HTML exports and Voila pages; hocso's Voila template shows the
+        # language-tagged markdown of this language only
+        f"--HTMLExporter.language_code={language}",
         f"--ServerApp.root_dir={notebooks_dir}",
         f"--ServerApp.ip={ip}",
         f"--ServerApp.port={port}",
@@ -94,4 +99,4 @@ def lab(port: int | None, ip: str, no_browser: bool, language: str | None, cours
 
     from jupyterlab.labapp import LabApp
 
-    LabApp.launch_instance(argv=lab_arguments(course.notebooks_dir, ip, port, token, not no_browser))
+    LabApp.launch_instance(argv=lab_arguments(course.notebooks_dir, ip, port, token, not no_browser, lang))

@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from hocso.present.apps import discover_apps
+
+from .conftest import REAL_APPS_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -56,6 +59,16 @@ def opened(browser, url: str, viewport: dict, screenshot: Path) -> Iterator[tupl
             context.close()
 
 
+def language_headings(app_name: str) -> list[tuple[str, str]]:
+    """(language, first line) of each language-tagged markdown cell of a real app."""
+    path = REAL_APPS_DIR / f"{app_name}.ipynb"
+    if not path.is_file():
+        return []
+    cells = nbformat.read(path, as_version=4).cells
+    tagged = [(c.metadata.get("hocso", {}).get("lang"), c.source) for c in cells if c.cell_type == "markdown"]
+    return [(lang, source.splitlines()[0].lstrip("# ").strip()) for lang, source in tagged if lang and source]
+
+
 def real_problems(problems: list[str]) -> list[str]:
     return [p for p in problems if not IGNORED_CONSOLE.search(p)]
 
@@ -67,6 +80,9 @@ def test_app_loads_and_reacts_to_a_click(present_server, browser, artifacts_dir:
         if app_name in FIXTURE_SOURCES:
             assert "on_click" not in page.content(), "code source reached the browser"
         assert page.evaluate("document.documentElement.lang") == "vi", "page carries the course language"
+        shown = page.locator("#rendered_cells").inner_text()
+        for lang, heading in language_headings(app_name):
+            assert (heading in shown) == (lang == "vi"), f"{lang} heading {heading!r} in a vi class"
         # What a learner does first: type into the empty text boxes, then press the first action.
         for box in page.locator(TEXT_BOXES).all():
             if box.is_editable() and not box.input_value():
