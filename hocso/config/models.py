@@ -191,8 +191,9 @@ class PresentSettings(Strict):
         le=60,
         description="pause before a used warm kernel is replaced (not while its page loads)",
     )
+    # 64 MB per kernel: 30 learners opening 5 apps each would hold ~10 GB for an hour at 60
     cull_idle_minutes: int = Field(
-        default=60, ge=0, description="stop a visitor's kernel after this long idle and unwatched; 0 = never"
+        default=15, ge=0, description="stop a visitor's kernel after this long idle and unwatched; 0 = never"
     )
 
 

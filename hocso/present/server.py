@@ -67,7 +67,7 @@ class PresentOptions:
     single_app: App | None = None
     pool_size: int = 2
     refill_delay_seconds: float = 2.0
-    cull_idle_minutes: int = 60
+    cull_idle_minutes: int = 15
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 
     @property

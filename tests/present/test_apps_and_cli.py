@@ -73,6 +73,9 @@ def test_voila_is_configured_for_visitors(tmp_path: Path) -> None:
     assert config.VoilaConfiguration.strip_sources is True
     assert config.VoilaConfiguration.show_tracebacks is False
     assert "execute_request" not in VISITOR_MESSAGE_TYPES
+    # kernels of closed pages are stopped after the course's idle minutes; open pages keep theirs
+    assert config.MappingKernelManager.cull_idle_timeout == options.cull_idle_minutes * 60 > 0
+    assert config.MappingKernelManager.cull_connected is False
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
