@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import inspect
 import io
+import json
 import os
 import pickle
 import select
@@ -143,7 +144,9 @@ def _output(output_type: str, **fields: Any) -> dict[str, Any]:
 
 
 def _send(pipe: int, item: object) -> None:
-    data = pickle.dumps(item)
+    """One cell's outputs to the worker, as JSON: the worker must never unpickle what a submission
+    could have written into its own pipe."""
+    data = json.dumps(item, ensure_ascii=False, default=repr).encode()
     os.write(pipe, _HEADER.pack(len(data)))
     view = memoryview(data)
     while view:
@@ -256,13 +259,13 @@ class _Zygote:
     learner's results or the zygote's socket, which the child closes before any learner code.
     """
 
-    def __init__(self, sock: socket.socket, pid: int | None = None) -> None:
+    def __init__(self, sock: socket.socket) -> None:
         self.sock, self.owner = sock, os.getpid()
-        said = _recv_message(sock)  # the zygote's first message is its pid
-        if not isinstance(said, int):
+        pid = _recv_message(sock)  # the zygote's first message is its pid
+        if not isinstance(pid, int):
             sock.close()
             raise OSError("the zygote did not start")
-        self.pid = pid or said
+        self.pid = pid
         Finalize(self, self.close, exitpriority=10)
 
     @classmethod
@@ -271,13 +274,12 @@ class _Zygote:
         shell = prepared_shell()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         gc.freeze()  # the zygote's garbage collector leaves this process's objects (and pages) alone
-        pid = os.fork()
-        if pid == 0:  # the zygote: never returns into the caller's code
+        if os.fork() == 0:  # the zygote: never returns into the caller's code
             ours.close()
             _zygote_main(theirs, shell)
         gc.unfreeze()
         theirs.close()
-        return cls(ours, pid)
+        return cls(ours)
 
     def start(self, job: tuple[list[str], Limits, str], write_end: int) -> int:
         data = pickle.dumps(job)
@@ -472,8 +474,10 @@ def _receive(pid: int, read_end: int, limits: Limits) -> tuple[list[list[dict[st
     buffer = b""
     results: list[list[dict[str, Any]]] = []
     deadline = time.monotonic() + limits.notebook_timeout + 2
+    allowed = 4 * limits.max_output_bytes + (1 << 20)  # outputs as JSON, tracebacks and all
+    received = 0
     reason: str | None = None
-    while True:
+    while reason is None:
         left = deadline - time.monotonic()
         if left <= 0:
             reason = f"the notebook ran longer than {limits.notebook_timeout:g} s and was stopped"
@@ -484,18 +488,37 @@ def _receive(pid: int, read_end: int, limits: Limits) -> tuple[list[list[dict[st
         chunk = os.read(read_end, 1 << 20)
         if not chunk:
             break
+        received += len(chunk)
+        if received > allowed:
+            reason = (
+                f"the notebook's process sent more than {allowed // 1_000_000} MB of results and was stopped"
+            )
+            break
         buffer += chunk
-        while len(buffer) >= _HEADER.size:
+        while len(buffer) >= _HEADER.size and reason is None:
             (size,) = _HEADER.unpack_from(buffer)
             if len(buffer) < _HEADER.size + size:
                 break
-            results.append(pickle.loads(buffer[_HEADER.size : _HEADER.size + size]))
+            try:
+                results.append(_cell_outputs(buffer[_HEADER.size : _HEADER.size + size]))
+            except ValueError:
+                reason = "the notebook's process sent unreadable results and was stopped"
             buffer = buffer[_HEADER.size + size :]
     os.close(read_end)
     for kill in (os.killpg, os.kill):  # RLIMIT_NPROC does not bind root: end the whole group
         with suppress(ProcessLookupError, PermissionError):
             kill(pid, signal.SIGKILL)
     return results, reason
+
+
+def _cell_outputs(data: bytes) -> list[dict[str, Any]]:
+    """One cell's outputs as the child sent them; ValueError unless a list of outputs."""
+    outputs = json.loads(data)
+    if not isinstance(outputs, list) or not all(
+        isinstance(o, dict) and isinstance(o.get("output_type"), str) for o in outputs
+    ):
+        raise ValueError("not a list of outputs")
+    return outputs
 
 
 def _exit_reason(status: int, limits: Limits) -> str | None:

@@ -88,3 +88,24 @@ def test_without_a_root_the_zygote_is_forked_from_the_caller(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "None 42"
+
+
+def test_what_a_submission_writes_into_its_pipe_is_never_unpickled(zygote_scope, tmp_path):
+    """The result pipe is the submission's to write: the worker reads it as JSON only."""
+    marker = tmp_path / "unpickled"
+    forged = (
+        "import os, pickle, struct\n"
+        "class Boom:\n"
+        "    def __reduce__(self):\n"
+        f"        return (os.mkdir, ({str(marker)!r},))\n"
+        "data = pickle.dumps([Boom()])\n"
+        "for fd in os.listdir('/proc/self/fd'):\n"
+        "    try:\n"
+        "        os.write(int(fd), struct.pack('!I', len(data)) + data)\n"
+        "    except OSError:\n"
+        "        pass"
+    )
+    outputs, reason = run_forked(["print('before')", forged, "print('after')"], LIMITS, zygote_scope)
+    assert reason and "unreadable results" in reason
+    assert not marker.exists()
+    assert _stdout(outputs[:1]) == "before\n"  # what came before the forgery is kept
