@@ -120,6 +120,7 @@ def autograde(
         from hocso.graders.sandbox import Limits
 
         course = _course(course_path)
+        course.module(module)  # an unknown module is one clear line, before any progress bar
         limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb)
         total = len(pending_learners(course, module)[0])
         progress = tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")

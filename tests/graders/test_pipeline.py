@@ -89,6 +89,18 @@ def test_unreleased_module_is_one_clear_line(grading_course):
     assert "Traceback" not in done.stderr and "hocso grade" in done.stderr
 
 
+def test_unknown_module_is_one_clear_line_before_any_progress_bar(grading_course):
+    done = subprocess.run(
+        [sys.executable, "-m", "hocso", "grade", "autograde", "nope", "--course", str(grading_course.root)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr  # one line
+    assert "unknown module 'nope'" in done.stderr and MODULE in done.stderr
+
+
 @pytest.mark.slow
 def test_same_scores_and_errors_as_stock_nbgrader_on_30_submissions(repo_root: Path):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
