@@ -78,24 +78,20 @@ def test_language_edition_keeps_only_its_markdown(grading_course):
     assert texts == ["Write `add`."]
 
 
+def _autograde_command(module: str, course) -> subprocess.CompletedProcess:
+    """`hocso grade autograde MODULE` as an instructor types it, in its own process."""
+    command = [sys.executable, "-m", "hocso", "grade", "autograde", module, "--course", str(course.root)]
+    return subprocess.run(command, capture_output=True, text=True, env=dict(os.environ))
+
+
 def test_unreleased_module_is_one_clear_line(grading_course):
-    done = subprocess.run(
-        [sys.executable, "-m", "hocso", "grade", "autograde", "m01", "--course", str(grading_course.root)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-    )
+    done = _autograde_command("m01", grading_course)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and "hocso grade" in done.stderr
 
 
 def test_unknown_module_is_one_clear_line_before_any_progress_bar(grading_course):
-    done = subprocess.run(
-        [sys.executable, "-m", "hocso", "grade", "autograde", "nope", "--course", str(grading_course.root)],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-    )
+    done = _autograde_command("nope", grading_course)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()], done.stderr  # one line
     assert "unknown module 'nope'" in done.stderr and MODULE in done.stderr
