@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -24,6 +25,8 @@ STAMP = VENV / ".hocso-install-stamp"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 NO_TESTS_COLLECTED = 5
+FRONTEND = ROOT / "frontend"
+FRONTEND_STAMP = FRONTEND / "node_modules" / ".hocso-install-stamp"
 
 
 def _install_fingerprint() -> str:
@@ -50,6 +53,20 @@ def ensure_environment() -> None:
     STAMP.write_text(fingerprint)
 
 
+def ensure_frontend_tools() -> None:
+    """Install the front end's build tools (npm ci) where Node.js is, so the tests can check that the
+    committed bundle is what its sources build; without npm that one test is skipped (CI has npm)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return
+    fingerprint = hashlib.sha256((FRONTEND / "package-lock.json").read_bytes()).hexdigest()
+    if FRONTEND_STAMP.exists() and FRONTEND_STAMP.read_text() == fingerprint:
+        return
+    print("Installing the front end's build tools (npm ci) ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=FRONTEND, check=True)
+    FRONTEND_STAMP.write_text(fingerprint)
+
+
 def run_tests(args: list[str]) -> int:
     code = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
     if code == NO_TESTS_COLLECTED:
@@ -65,6 +82,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     command, rest = argv[0], argv[1:]
     if command == "test":
+        ensure_frontend_tools()
         return run_tests(rest)
     return subprocess.call([str(BIN / "hocso"), "lab", *rest], cwd=ROOT)
 

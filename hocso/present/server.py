@@ -8,7 +8,8 @@ What a visitor can reach (and the tests in tests/present/ check each line):
   `execute_request`, `inspect_request`, `complete_request`, `history_request` and every other type
   are dropped by the server before they reach the kernel (`VISITOR_MESSAGE_TYPES`);
 * no kernel listing, kernel start, sessions, contents, terminals or Jupyter API beyond that;
-* the classroom state, read-only. Changing it needs the facilitator key.
+* the classroom state, read-only. Changing it needs the facilitator key;
+* hocso's template only (`?template=` is ignored), so every page runs hocso's own widget front end.
 """
 
 from __future__ import annotations
@@ -92,14 +93,15 @@ def voila_config(options: PresentOptions) -> Config:
     config.Voila.open_browser = False
     config.Voila.log_level = "WARN"
     config.VoilaConfiguration.template = TEMPLATE_NAME
+    config.VoilaConfiguration.allow_template_override = "NO"
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
     # Voila's exporter is an nbconvert HTMLExporter: its language_code becomes <html lang>, which
     # screen readers and the phone's translate prompt use.
     config.HTMLExporter.language_code = options.language
-    # Only Voila's widget manager: lab extensions (nbgrader, notebook) fail outside JupyterLab and cost
-    # phones megabytes of JavaScript.
+    # hocso's template loads its own front end (frontend/), none of these; the allowlist keeps the
+    # page's config from listing every installed lab extension (nbgrader, notebook).
     config.VoilaConfiguration.extension_allowlist = list(FRONTEND_EXTENSIONS)
     config.VoilaConfiguration.extension_denylist = []  # voila 0.5.13 fails on None with an allowlist
     pools = {"default": {"pool_size": 0}}

@@ -55,6 +55,17 @@ count.on_click(lambda _: setattr(done, "value", "✓ Đã ghi nhận · Noted"))
 show()
 display(widgets.VBox([question, count, done, answer]))"""
 
+# Every kind of output besides widgets that a facilitator's own app might show.
+OUTPUTS_APP = """import ipywidgets as widgets
+from IPython.display import HTML, Markdown, display
+print("Dòng in ra · printed line")
+display(Markdown("**Chữ đậm** · bold"))
+display(HTML("<em class='fixture-html'>Chữ nghiêng · italic</em>"))
+label = widgets.Label("Chưa bấm · Not clicked")
+button = widgets.Button(description="Bấm thử · Try me")
+button.on_click(lambda _: setattr(label, "value", "Đã bấm · Clicked"))
+display(widgets.VBox([button, label]))"""
+
 BROKEN_APP = """import ipywidgets as widgets
 from IPython.display import display
 display(widgets.Button(description="OK"))
@@ -76,6 +87,7 @@ def write_app(folder: Path, name: str, title: tuple[str, str], source: str, audi
 FIXTURE_APPS = {
     "zz_fixture_button": (("Nút bấm thử", "Test button"), BUTTON_APP),
     "zz_fixture_quiz": (("Câu hỏi lớp học", "Classroom quiz"), QUIZ_APP),
+    "zz_fixture_outputs": (("Các loại kết quả", "Kinds of output"), OUTPUTS_APP),
 }
 
 

@@ -23,7 +23,7 @@ WIDGET = ".jupyter-widgets.widget-button, .jupyter-widgets button, .widget-butto
 ACTION_BUTTON = "button.widget-button:not(.widget-toggle-button):visible"
 TEXT_BOXES = ".widget-text input[type=text]:visible, .widget-textarea textarea:visible"
 SAMPLE_TEXT = "Mã OTP là gì? What is an OTP?"
-FIXTURE_SOURCES = {"zz_fixture_button", "zz_fixture_quiz"}
+FIXTURE_SOURCES = {"zz_fixture_button", "zz_fixture_quiz", "zz_fixture_outputs"}
 # Chromium's own noise that says nothing about the app.
 IGNORED_CONSOLE = re.compile(r"favicon|Download the React DevTools")
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob|about):")
@@ -146,6 +146,7 @@ def test_a_failing_app_shows_an_instruction_not_a_traceback(
         text = page.locator("body").inner_text()
         assert "secret-internal-detail" not in text and "Traceback" not in text
         assert "RuntimeError" not in text
+        assert "Hãy báo người hướng dẫn" in page.locator(".hocso-app-error").inner_text()
 
 
 def test_facilitator_moves_every_phone_to_the_next_question(
@@ -166,3 +167,41 @@ def test_facilitator_moves_every_phone_to_the_next_question(
         )
         facilitator.screenshot(path=str(artifacts_dir / "facilitator.png"), full_page=True)
         facilitator.click("[data-action=reset]")
+
+
+def test_printed_markdown_and_html_outputs_are_shown(present_server, browser, artifacts_dir: Path) -> None:
+    url = present_server.app_url("zz_fixture_outputs")
+    with opened(browser, url, DESKTOP, artifacts_dir / "zz_fixture_outputs.png") as (page, problems):
+        cells = page.locator("#rendered_cells")
+        assert "Dòng in ra · printed line" in cells.locator("pre").first.inner_text()
+        assert cells.locator("strong").first.inner_text() == "Chữ đậm", "markdown is rendered, not raw"
+        assert cells.locator("em.fixture-html").inner_text() == "Chữ nghiêng · italic"
+        assert real_problems(problems) == []
+
+
+def test_a_lost_connection_says_what_to_do_in_the_course_language(
+    present_server, browser, artifacts_dir: Path
+) -> None:
+    url = present_server.app_url("zz_fixture_button")
+    with opened(browser, url, PHONE, artifacts_dir / "phone_lost_connection.png") as (page, problems):
+        assert page.locator(".hocso-disconnected").count() == 0
+        page.evaluate("window.hocsoWidgets.kernel.socket.close()")  # as a dropped Wi-Fi would
+        banner = page.locator(".hocso-disconnected")
+        banner.wait_for(state="visible", timeout=10_000)
+        assert "Mất kết nối" in banner.inner_text() and banner.locator("button").count() == 1
+        assert real_problems(problems) == []
+
+
+def test_the_pages_own_connection_cannot_run_code(present_server, browser, artifacts_dir: Path) -> None:
+    """A visitor holds the page's kernel connection (window.hocsoWidgets.kernel in the console): sending
+    an execute_request on it runs nothing, and the page's widgets keep working."""
+    marker = present_server.course / "visitor-ran-code"
+    code = f"open({str(marker)!r}, 'w').write('ran')"
+    url = present_server.app_url("zz_fixture_button")
+    with opened(browser, url, DESKTOP, artifacts_dir / "visitor_execute.png") as (page, _):
+        page.evaluate(
+            "code => window.hocsoWidgets.kernel.send('execute_request', {code, silent: false})", code
+        )
+        page.locator(ACTION_BUTTON).first.click()  # a widget message after it: the kernel has read both
+        page.wait_for_function("document.body.innerText.includes('Đã bấm')", timeout=15_000)
+        assert not marker.exists(), "a visitor ran code through the page's kernel connection"

@@ -146,6 +146,14 @@ def test_visitor_cannot_reach_jupyter_apis_or_other_notebooks(present_server) ->
     )
 
 
+def test_visitors_cannot_switch_the_page_to_another_template(present_server) -> None:
+    """`?template=lab` would give Voila's own front end (and any template on the server's path)."""
+    url = f"{present_server.url}voila/render/zz_fixture_button.ipynb?template=lab"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        page = response.read().decode()
+    assert "hocso-widgets.js" in page and "/voila/static/voila.js" not in page
+
+
 def test_facilitator_only_apps_need_the_key_and_stay_out_of_the_gallery(present_server) -> None:
     base = present_server.url
     assert status_of(f"{base}voila/render/zz_private_scores.ipynb") == 403
