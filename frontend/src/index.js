@@ -13,17 +13,22 @@ import { renderOutput } from './outputs.js';
 
 const OUTPUT_SCRIPTS = 'script[type="application/vnd.voila.cell-output+json"]';
 
-function showDisconnected() {
-  if (document.querySelector('.hocso-disconnected')) return;
+/** The connection banner: 'reconnecting' (a note), 'lost' (with a reload button) or none. */
+function showConnection(state) {
+  document.querySelector('.hocso-connection')?.remove();
+  if (state === 'connected') return;
   const banner = document.createElement('div');
-  banner.className = 'hocso-disconnected';
+  banner.className = `hocso-connection hocso-${state}`;
   banner.setAttribute('role', 'alert');
   const text = document.createElement('span');
-  text.textContent = message('disconnected');
-  const reload = document.createElement('button');
-  reload.textContent = message('reload');
-  reload.addEventListener('click', () => location.reload());
-  banner.append(text, reload);
+  text.textContent = message(state === 'lost' ? 'disconnected' : 'reconnecting');
+  banner.append(text);
+  if (state === 'lost') {
+    const reload = document.createElement('button');
+    reload.textContent = message('reload');
+    reload.addEventListener('click', () => location.reload());
+    banner.append(reload);
+  }
   document.body.prepend(banner);
 }
 
@@ -39,7 +44,7 @@ async function start() {
   const config = JSON.parse(document.getElementById('jupyter-config-data').textContent);
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const kernel = new Kernel(`${scheme}//${location.host}${config.baseUrl}api/kernels/${config.kernelId}/channels`);
-  kernel.onDisconnect = showDisconnected;
+  kernel.onState = showConnection;
   const manager = new WidgetManager(kernel);
   window.hocsoWidgets = { kernel, manager };
   const loaded = kernel.ready.then(() => manager.load());
@@ -55,6 +60,6 @@ async function start() {
 }
 
 start().catch((error) => {
-  console.error('hocso: the page could not connect to its kernel:', error);
-  showDisconnected();
+  console.error("hocso: the page could not load its kernel's widgets:", error);
+  showConnection('lost');
 });

@@ -97,22 +97,53 @@ export class Comm {
   }
 }
 
+// After a dropped connection (a classroom Wi-Fi hiccup), try again after these pauses (ms), then give up.
+const RECONNECT_DELAYS = [500, 1000, 2000, 4000, 8000];
+
 export class Kernel {
-  /** Opens the websocket at once; `ready` settles when it is open (or failed). */
+  /** Connects at once; `ready` settles when the first connection is open, or when every retry failed.
+   * `onState` hears 'reconnecting', 'connected' (after reconnecting) and 'lost' (every retry failed). */
   constructor(url) {
-    this.session = newId();
+    this.url = url;
+    this.session = newId(); // kept across reconnects: the server replays what the kernel sent meanwhile
     this.callbacks = new Map(); // msg_id -> the sender's callbacks, until the kernel is idle again
     this.comms = new Map();
+    this.waiting = []; // frames sent while reconnecting, delivered once connected
+    this.socket = null;
     this.onCommOpen = () => {};
-    this.onDisconnect = () => {};
-    this.socket = new WebSocket(`${url}?session_id=${this.session}`, PROTOCOL);
-    this.socket.binaryType = 'arraybuffer';
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.addEventListener('open', resolve, { once: true });
-      this.socket.addEventListener('error', () => reject(new Error(`cannot connect to ${url}`)), { once: true });
+    this.onState = () => {};
+    this.ready = this.connectWithRetries(false);
+  }
+
+  async connectWithRetries(again) {
+    if (again) this.onState('reconnecting');
+    for (const delay of [0, ...RECONNECT_DELAYS]) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        await this.connect();
+        if (again) this.onState('connected');
+        return;
+      } catch {
+        // the next pause, a longer one
+      }
+    }
+    this.onState('lost');
+    throw new Error(`cannot connect to ${this.url}`);
+  }
+
+  connect() {
+    const socket = new WebSocket(`${this.url}?session_id=${this.session}`, PROTOCOL);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    socket.addEventListener('message', (event) => this.receive(decode(event.data)));
+    return new Promise((resolve, reject) => {
+      socket.addEventListener('error', reject, { once: true });
+      socket.addEventListener('open', () => {
+        socket.addEventListener('close', () => this.connectWithRetries(true).catch(() => {}), { once: true });
+        for (const frame of this.waiting.splice(0)) socket.send(frame);
+        resolve();
+      }, { once: true });
     });
-    this.socket.addEventListener('message', (event) => this.receive(decode(event.data)));
-    this.socket.addEventListener('close', (event) => this.onDisconnect(event));
   }
 
   send(msg_type, content, metadata = {}, buffers = [], callbacks = undefined) {
@@ -120,7 +151,9 @@ export class Kernel {
     const header = { msg_id, msg_type, session: this.session, username: '', date: new Date().toISOString(), version: '5.3' };
     if (callbacks) this.callbacks.set(msg_id, callbacks);
     const msg = { channel: 'shell', header, parent_header: {}, metadata: metadata || {}, content, buffers: buffers || [] };
-    this.socket.send(encode(msg));
+    const frame = encode(msg);
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);
+    else this.waiting.push(frame);
     return msg_id;
   }
 

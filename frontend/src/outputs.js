@@ -1,4 +1,5 @@
-// A cell's outputs, as Voila's server sent them (one JSON script per output), turned into HTML.
+// A cell's display outputs, as Voila's server sent them (one JSON script each), turned into HTML.
+// Voila renders printed text and failed cells on the server (the hocso template words the latter).
 import { Widget } from '@lumino/widgets';
 import { marked } from 'marked';
 import { message } from './messages.js';
@@ -18,7 +19,8 @@ function image(src) {
   return img;
 }
 
-// Richest first, as JupyterLab orders them. The apps are the course's own, so HTML is trusted.
+// Richest first, as JupyterLab orders them. The apps are the course's own, so HTML is trusted (its
+// <script> tags do not run, as with any innerHTML: apps use widgets for behaviour).
 const RENDERERS = [
   ['text/html', (data) => Object.assign(element('div', 'jp-RenderedHTMLCommon jp-RenderedHTML'), { innerHTML: data })],
   ['image/svg+xml', (data) => image(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(data)}`)],
@@ -36,15 +38,6 @@ function joined(value) {
  * wait for `loaded` (the kernel's widget states); every other output is shown at once. */
 export function renderOutput(output, manager, loaded) {
   const box = element('div', 'jp-OutputArea-output');
-  if (output.output_type === 'stream') {
-    box.append(element('pre', 'jp-RenderedText', joined(output.text)));
-    return [box, null];
-  }
-  if (output.output_type === 'error') {
-    // Voila has already replaced the traceback (show_tracebacks is off); the learner gets a next step.
-    box.append(element('p', 'hocso-app-error', message('appError')));
-    return [box, null];
-  }
   const data = output.data || {};
   if (data[WIDGET_VIEW]) {
     return [box, showWidget(box, data, manager, loaded)];
@@ -62,6 +55,10 @@ async function showWidget(box, data, manager, loaded) {
   await loaded; // no kernel: the page's banner says so, once
   try {
     const model = await manager.get_model(data[WIDGET_VIEW].model_id);
+    if (model.get('_view_name') === 'ErrorWidgetView') {
+      // ipywidgets' stand-in for a class it could not load ("Click to show javascript error.")
+      throw new Error(`${model.get('msg')}: ${model.get('error')}`);
+    }
     const view = await manager.create_view(model);
     Widget.attach(view.luminoWidget, box);
   } catch (error) {

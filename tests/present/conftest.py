@@ -66,6 +66,18 @@ button = widgets.Button(description="Bấm thử · Try me")
 button.on_click(lambda _: setattr(label, "value", "Đã bấm · Clicked"))
 display(widgets.VBox([button, label]))"""
 
+# A widget from a package whose JavaScript is not in hocso's front end (as ipyleaflet's would be).
+UNKNOWN_WIDGET_APP = """import ipywidgets as widgets
+from IPython.display import display
+from traitlets import Unicode
+class Map(widgets.DOMWidget):
+    _model_module = Unicode("not-in-hocso").tag(sync=True)
+    _model_name = Unicode("MapModel").tag(sync=True)
+    _view_module = Unicode("not-in-hocso").tag(sync=True)
+    _view_name = Unicode("MapView").tag(sync=True)
+display(Map())
+display(widgets.Button(description="Vẫn bấm được · Still works"))"""
+
 BROKEN_APP = """import ipywidgets as widgets
 from IPython.display import display
 display(widgets.Button(description="OK"))
@@ -199,7 +211,11 @@ def wait_for_warm_pools(server: PresentServer, expected_kernels: int, timeout: f
 def present_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PresentServer]:
     """One server for the whole session: every real app plus the fixtures, one warm kernel each."""
     root = tmp_path_factory.mktemp("present")
-    extra = {**FIXTURE_APPS, "zz_fixture_broken": (("Ứng dụng lỗi", "Broken app"), BROKEN_APP)}
+    extra = {
+        **FIXTURE_APPS,
+        "zz_fixture_broken": (("Ứng dụng lỗi", "Broken app"), BROKEN_APP),
+        "zz_fixture_unknown_widget": (("Widget lạ", "Unknown widget"), UNKNOWN_WIDGET_APP),
+    }
     course = build_course(root / "course", extra, pool_size=1)
     write_app(
         course / "notebooks" / "apps",
