@@ -33,8 +33,13 @@ def test_wheel_imports_in_a_fresh_environment(repo_root: Path, tmp_path: Path) -
         cwd=tmp_path,
     )
     wheel = next(dist.glob("hocso-*.whl"))
-    top_level = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {name.split("/")[0] for name in names}
     assert {name for name in top_level if not name.endswith(".dist-info")} == {"hocso"}
+    template = "hocso/present/share/voila/templates/hocso/"
+    for shipped in ("index.html.j2", "static/hocso-widgets.js", "static/hocso-widgets.css"):
+        assert template + shipped in names, f"`hocso present` needs {shipped} in the wheel"
+    assert template + "static/hocso-widgets.LICENSES.txt" in names, "bundled packages' licenses ship too"
 
     env_dir = tmp_path / "fresh"
     venv.EnvBuilder(with_pip=True).create(env_dir)

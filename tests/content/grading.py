@@ -82,12 +82,15 @@ class GradedModule:
         """The learner's autograded score; fails with nbgrader's own words when it has none."""
         if learner in self.problems:
             raise AssertionError(f"{self.module_id} {learner}: {self.problems[learner]}")
-        if learner not in self.scores:
+        score = self.scores.get(learner)
+        # No autograded score at all: nbgrader did not finish this learner's notebook (seen once in CI:
+        # the submission was in the gradebook without scores), so it would read 0 whatever the answers.
+        if score is None or not score.cells:
             raise AssertionError(
                 f"{self.module_id} {learner}: nbgrader autograde left no grades; its log ends:\n"
                 + self.log[-4000:]
             )
-        return self.scores[learner]
+        return score
 
     def autograded(self, learner: str) -> dict[str, NotebookNode]:
         """The learner's notebooks as nbgrader executed them (outputs and cell metadata kept)."""
