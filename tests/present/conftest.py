@@ -56,15 +56,14 @@ show()
 display(widgets.VBox([question, count, done, answer]))"""
 
 # Every kind of output besides widgets that a facilitator's own app might show.
-OUTPUTS_APP = """import ipywidgets as widgets
-from IPython.display import HTML, Markdown, display
+OUTPUTS_APP = (
+    """from IPython.display import HTML, Markdown, display
 print("Dòng in ra · printed line")
 display(Markdown("**Chữ đậm** · bold"))
 display(HTML("<em class='fixture-html'>Chữ nghiêng · italic</em>"))
-label = widgets.Label("Chưa bấm · Not clicked")
-button = widgets.Button(description="Bấm thử · Try me")
-button.on_click(lambda _: setattr(label, "value", "Đã bấm · Clicked"))
-display(widgets.VBox([button, label]))"""
+"""
+    + BUTTON_APP
+)
 
 # A widget from a package whose JavaScript is not in hocso's front end (as ipyleaflet's would be).
 UNKNOWN_WIDGET_APP = """import ipywidgets as widgets
