@@ -53,7 +53,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
+from hocso.widgets.choice_board import BoardItem, ChoiceBoard
 from hocso.widgets.claim_checker import ClaimChecker
+from hocso.widgets.graded import GradedWidget
 from hocso.widgets.otp_demo import OtpDemo
 from hocso.widgets.password_meter import PasswordMeter
 from hocso.widgets.phishing_inbox import InboxResult, PhishingInbox
@@ -61,6 +63,7 @@ from hocso.widgets.privacy_checkup import PrivacyCheckup
 from hocso.widgets.progress_panel import ProgressPanel
 from hocso.widgets.qr_pay_check import QrPayCheck
 from hocso.widgets.quiz import Quiz, QuizChoice, QuizResult
+from hocso.widgets.step_order import StepOrder
 from hocso.widgets.url_inspector import UrlInspector
 
 if TYPE_CHECKING:
@@ -79,7 +82,10 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "AnswerMissing",
     "AssistantChat",
+    "BoardItem",
+    "ChoiceBoard",
     "ClaimChecker",
+    "GradedWidget",
     "InboxResult",
     "OtpDemo",
     "PasswordMeter",
@@ -90,6 +96,7 @@ __all__ = [
     "Quiz",
     "QuizChoice",
     "QuizResult",
+    "StepOrder",
     "UrlInspector",
     "load_answer",
     "save_answer",

@@ -90,12 +90,22 @@ def answers_path(answers_file: str | os.PathLike[str] | None = None) -> Path:
     )
 
 
-def save_answer(question: str, value: Any, answers_file: str | os.PathLike[str] | None = None) -> Path:
-    """Save `value` (anything JSON can hold) as the answer to `question`, atomically; returns the file."""
+def save_answer(
+    question: str,
+    value: Any,
+    answers_file: str | os.PathLike[str] | None = None,
+    *,
+    language: str | None = None,
+) -> Path:
+    """Save `value` (anything JSON can hold) as the answer to `question`, atomically; returns the file.
+
+    `language` is the language the learner worked in; grading feedback is written in it."""
     path = answers_path(answers_file)
     if answers_file is None and _in_course_source(path):
         document = _in_memory.setdefault(path.resolve(), _fresh())
         document["answers"][question] = value
+        if language:
+            document["language"] = language
         return path
     try:
         document = _read(path)
@@ -105,8 +115,19 @@ def save_answer(question: str, value: Any, answers_file: str | os.PathLike[str] 
             os.replace(path, path.with_name(path.name + ".corrupt"))
     document["answers"][question] = value
     document["saved_at"][question] = datetime.now(UTC).isoformat(timespec="seconds")
+    if language:
+        document["language"] = language
     _write_atomically(path, document)
     return path
+
+
+def answers_language(answers_file: str | os.PathLike[str] | None = None) -> str | None:
+    """The language the learner's widgets were in (None when nothing is saved yet)."""
+    try:
+        language = _read(answers_path(answers_file)).get("language")
+    except AnswersError:
+        return None
+    return language if isinstance(language, str) else None
 
 
 def saved_answers(answers_file: str | os.PathLike[str] | None = None) -> dict[str, Any]:

@@ -11,17 +11,15 @@ import os
 from collections.abc import Mapping
 
 import ipywidgets as w
-from hocso.widgets.answers import save_answer, saved_answers
+from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     FONT,
     Text,
     banner,
     big_button,
     escape,
-    frame,
     heading,
     localized,
-    pick_language,
 )
 
 from hocso.i18n import t
@@ -31,7 +29,7 @@ VERDICT_TONES = {"supported": "good", "needs_checking": "warn", "unsupported": "
 VERDICT_ICONS = {"supported": "✔", "needs_checking": "?", "unsupported": "✖"}
 
 
-class ClaimChecker(w.VBox):
+class ClaimChecker(GradedWidget):
     """`claims` maps a claim id to its text; `sources` maps a source name to its text.
 
     `expected` ({claim id: verdict}) overrides the automatic verdicts where an author knows better.
@@ -50,13 +48,10 @@ class ClaimChecker(w.VBox):
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:
-        self.lang = pick_language(language)
+        super().__init__(question_id, language=language, answers_file=answers_file, save=save)
         lang = self.lang
-        self.question_id = question_id
         self.claims = {cid: localized(text, lang) for cid, text in claims.items()}
         self.sources = dict(sources)
-        self.answers_file = answers_file
-        self.save = save
         self.result: dict[str, bool] | None = None
         automatic = check_claims(list(self.claims.values()), self.sources)
         self.verdicts: dict[str, ClaimVerdict] = dict(zip(self.claims, automatic, strict=True))
@@ -71,7 +66,6 @@ class ClaimChecker(w.VBox):
             self.marks[cid] = toggle = w.ToggleButtons(
                 options=labels, value=None, style={"button_width": "11em"}
             )
-            toggle.observe(lambda _: self._save(), names="value")
             self.feedback[cid] = w.HTML()
             rows.append(
                 w.VBox(
@@ -97,7 +91,7 @@ class ClaimChecker(w.VBox):
         self.check_button = big_button(t("widgets.claims.check", lang), "primary")
         self.check_button.on_click(lambda _: self.check())
         self.summary = w.HTML()
-        super().__init__(
+        self._finish(
             [
                 w.HTML(heading(t("widgets.claims.title", lang))),
                 w.HTML(answer_html),
@@ -109,11 +103,8 @@ class ClaimChecker(w.VBox):
                 self.check_button,
                 self.summary,
             ],
-            **frame(),
+            list(self.marks.values()),
         )
-        restored = saved_answers(answers_file).get(question_id) if save else None
-        if isinstance(restored, dict):
-            self.value = restored
 
     @property
     def value(self) -> dict[str, str]:
@@ -122,6 +113,8 @@ class ClaimChecker(w.VBox):
 
     @value.setter
     def value(self, marks: Mapping[str, str]) -> None:
+        if not isinstance(marks, Mapping):
+            raise TypeError("a claim checker's answer is {claim id: verdict}")
         for cid, toggle in self.marks.items():
             mark = marks.get(cid)
             toggle.value = mark if mark in VERDICTS else None
@@ -147,9 +140,4 @@ class ClaimChecker(w.VBox):
         self.summary.value = banner(
             t("widgets.claims.score", lang, right=right, total=len(self.result)), tone
         )
-        self._save()
         return self.result
-
-    def _save(self) -> None:
-        if self.save and self.value:
-            save_answer(self.question_id, self.value, self.answers_file)

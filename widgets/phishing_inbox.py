@@ -14,16 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.answers import save_answer, saved_answers
+from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     FONT,
     banner,
     big_button,
     escape,
-    frame,
     heading,
     paragraph,
-    pick_language,
 )
 
 from hocso.i18n import t
@@ -42,12 +40,13 @@ class InboxResult:
     unanswered_ids: tuple[str, ...]
 
 
-class PhishingInbox(w.VBox):
+class PhishingInbox(GradedWidget):
     """`messages`: a list of `Message`, a message-set JSON path, or None for the course's default set.
 
     `only` picks message ids, in that order (the course set has dozens; an exercise shows a few).
     Otherwise, with `same_language_only` (default), messages in the widget's language are shown,
-    unless the set has none in it.
+    unless the set has none in it. The course's message sets carry their labels, so the inbox is for
+    practice (Check reveals each verdict); a graded inbox is a `ChoiceBoard` over unlabelled messages.
     """
 
     def __init__(
@@ -61,10 +60,7 @@ class PhishingInbox(w.VBox):
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:
-        self.lang = pick_language(language)
-        self.question_id = question_id
-        self.answers_file = answers_file
-        self.save = save
+        super().__init__(question_id, language=language, answers_file=answers_file, save=save)
         self.result: InboxResult | None = None
         loaded = list(messages) if isinstance(messages, Sequence) and not isinstance(messages, str) else None
         if loaded is None:
@@ -90,7 +86,6 @@ class PhishingInbox(w.VBox):
             self.flags[message.id] = toggle = w.ToggleButtons(
                 options=labels, value=None, style={"button_width": "9em"}
             )
-            toggle.observe(lambda _: self._flag_changed(), names="value")
             self.reveals[message.id] = w.HTML()
             rows.append(
                 w.VBox(
@@ -102,26 +97,21 @@ class PhishingInbox(w.VBox):
         self.check_button = big_button(t("widgets.inbox.check", lang), "primary")
         self.check_button.on_click(lambda _: self.check())
         self.summary = w.HTML()
-        self.status = w.HTML()
         phone = w.VBox(
             rows,
             layout=w.Layout(width="100%", max_width="30em", border="4px solid #111827", padding="12px"),
             _dom_classes=("hocso-phone",),
         )
-        super().__init__(
+        self._finish(
             [
                 w.HTML(heading(t("widgets.inbox.title", lang))),
                 w.HTML(paragraph(t("widgets.inbox.intro", lang))),
                 phone,
                 self.check_button,
                 self.summary,
-                self.status,
             ],
-            **frame(),
+            list(self.flags.values()),
         )
-        restored = saved_answers(answers_file).get(question_id) if save else None
-        if isinstance(restored, dict):
-            self.value = restored
 
     @property
     def value(self) -> dict[str, str]:
@@ -130,6 +120,8 @@ class PhishingInbox(w.VBox):
 
     @value.setter
     def value(self, flags: dict[str, str]) -> None:
+        if not isinstance(flags, dict):
+            raise TypeError("an inbox's answer is {message id: 'scam' | 'safe'}")
         for mid, toggle in self.flags.items():
             choice = flags.get(mid)
             toggle.value = choice if choice in CHOICES else None
@@ -156,16 +148,7 @@ class PhishingInbox(w.VBox):
         self.summary.value = banner(
             t("widgets.inbox.score", lang, right=self.result.right, total=total), tone
         )
-        self._save()
         return self.result
-
-    def _flag_changed(self) -> None:
-        self._save()
-
-    def _save(self) -> None:
-        if self.save and self.value:
-            save_answer(self.question_id, self.value, self.answers_file)
-            self.status.value = paragraph(t("widgets.saved", self.lang))
 
     def _card_html(self, message: Message, revealed: bool) -> str:
         icon = CHANNEL_ICONS.get(message.channel, "✉️")

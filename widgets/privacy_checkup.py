@@ -11,17 +11,15 @@ import os
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.answers import save_answer, saved_answers
+from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     FONT,
     banner,
     big_button,
     escape,
-    frame,
     full_width,
     heading,
     paragraph,
-    pick_language,
 )
 
 from hocso.i18n import t
@@ -38,7 +36,7 @@ SETTINGS: dict[str, dict[str, str]] = {
 }
 
 
-class PrivacyCheckup(w.VBox):
+class PrivacyCheckup(GradedWidget):
     """Settings to choose, then Check; with `photo` (a path or bytes) also its location and a Remove button.
 
     `result` is `{setting: True if the choice is safe}` after Check; `photo_metadata` and
@@ -55,11 +53,8 @@ class PrivacyCheckup(w.VBox):
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:
-        self.lang = pick_language(language)
+        super().__init__(question_id, language=language, answers_file=answers_file, save=save)
         lang = self.lang
-        self.question_id = question_id
-        self.answers_file = answers_file
-        self.save = save
         self.result: dict[str, bool] | None = None
         self.photo = photo
         self.clean_path = Path(clean_path) if clean_path else _clean_path_for(photo)
@@ -72,7 +67,6 @@ class PrivacyCheckup(w.VBox):
             self.choices[setting] = toggle = w.ToggleButtons(
                 options=labels, value=None, style={"button_width": "9em"}
             )
-            toggle.observe(lambda _: self._save(), names="value")
             rows.append(
                 w.HTML(
                     f'<div style="{FONT};margin-top:8px">{escape(t(f"widgets.privacy.setting.{setting}", lang))}</div>'
@@ -99,10 +93,7 @@ class PrivacyCheckup(w.VBox):
                 self.photo_info,
                 self.strip_button,
             ]
-        super().__init__(children, **frame())
-        restored = saved_answers(answers_file).get(question_id) if save else None
-        if isinstance(restored, dict):
-            self.value = restored
+        self._finish(children, list(self.choices.values()))
         if photo is not None:
             self._show_photo()
 
@@ -112,6 +103,8 @@ class PrivacyCheckup(w.VBox):
 
     @value.setter
     def value(self, choices: dict[str, str]) -> None:
+        if not isinstance(choices, dict):
+            raise TypeError("a privacy check-up's answer is {setting: option}")
         for setting, toggle in self.choices.items():
             choice = choices.get(setting)
             toggle.value = choice if choice in SETTINGS[setting] else None
@@ -131,7 +124,6 @@ class PrivacyCheckup(w.VBox):
         self.advice.value = banner(
             t("widgets.privacy.score", lang, safe=safe_count, total=len(SETTINGS)), summary_tone
         ) + "".join(lines)
-        self._save()
         return self.result
 
     def strip(self) -> PhotoMetadata | None:
@@ -148,10 +140,6 @@ class PrivacyCheckup(w.VBox):
             t("widgets.privacy.stripped", self.lang, path=clean.name), "good"
         )
         return self.clean_metadata
-
-    def _save(self) -> None:
-        if self.save and self.value:
-            save_answer(self.question_id, self.value, self.answers_file)
 
     def _show_photo(self) -> None:
         try:

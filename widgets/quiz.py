@@ -1,8 +1,9 @@
 """`Quiz`: one single- or multiple-choice question with instant feedback and explanations.
 
-The learner's choice is saved (see `hocso.widgets.answers`) under `question_id` when they press
-Check, as a sorted list of choice keys, so a graded cell can do
-`assert load_answer("q-otp") == ["never"]`.
+The learner's choice is saved (see `hocso.widgets.graded`) under `question_id` the moment it changes,
+as a sorted list of choice keys. A practice quiz marks its right choices (`correct=True`) and explains
+them on Check; a graded quiz marks none, so the released notebook holds no key: it only saves, and
+`hocso.widgets.grading.grade_selection` scores it in the hidden tests.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ipywidgets as w
-from hocso.widgets.answers import save_answer, saved_answers
+from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     Text,
     banner,
     big_button,
-    frame,
     full_width,
     heading,
     localized,
     paragraph,
-    pick_language,
 )
 
 from hocso.i18n import t
@@ -46,8 +45,10 @@ class QuizResult:
     wrong: tuple[str, ...]
 
 
-class Quiz(w.VBox):
-    """A question; `multiple=True` shows checkboxes (choose every right answer) instead of radio buttons."""
+class Quiz(GradedWidget):
+    """A question; `multiple=True` shows checkboxes (choose every right answer) instead of radio buttons.
+
+    With no choice marked `correct`, it is a graded question: no Check button, no verdict shown."""
 
     def __init__(
         self,
@@ -64,15 +65,11 @@ class Quiz(w.VBox):
         keys = [choice.key for choice in choices]
         if len(set(keys)) != len(keys) or not keys:
             raise ValueError(f"quiz {question_id!r}: choices need distinct keys, got {keys}")
-        if not any(choice.correct for choice in choices):
-            raise ValueError(f"quiz {question_id!r}: mark at least one choice correct=True")
-        self.question_id = question_id
+        super().__init__(question_id, language=language, answers_file=answers_file, save=save)
         self.choices = tuple(choices)
         self.multiple = multiple
         self.explanation = explanation
-        self.lang = pick_language(language)
-        self.answers_file = answers_file
-        self.save = save
+        self.graded = not any(choice.correct for choice in choices)
         self.result: QuizResult | None = None
         lang = self.lang
         labels = [(localized(c.text, lang), c.key) for c in choices]
@@ -85,20 +82,17 @@ class Quiz(w.VBox):
                 w.Checkbox(description=text, indent=False, layout=full_width()) for text, _ in labels
             ]
             selector: w.Widget = w.VBox(self.boxes)
+            watched: list[w.Widget] = list(self.boxes)
         else:
             self.boxes = []
             self.radio = w.RadioButtons(options=labels, value=None, layout=full_width())
             selector = self.radio
+            watched = [self.radio]
         self.check_button = big_button(t("widgets.quiz.check", lang), "primary")
         self.check_button.on_click(lambda _: self.check())
         self.feedback = w.HTML()
-        super().__init__(
-            [self.prompt, self.hint, selector, self.check_button, self.feedback],
-            **frame(),
-        )
-        restored = saved_answers(answers_file).get(question_id) if save else None
-        if isinstance(restored, list):
-            self.value = tuple(str(key) for key in restored)
+        practice = [] if self.graded else [self.check_button, self.feedback]
+        self._finish([self.prompt, self.hint, selector, *practice], watched)
 
     @property
     def value(self) -> tuple[str, ...]:
@@ -109,7 +103,9 @@ class Quiz(w.VBox):
 
     @value.setter
     def value(self, keys: Sequence[str]) -> None:
-        wanted = set(keys)
+        if isinstance(keys, str) or not isinstance(keys, Sequence):
+            raise TypeError("a quiz's answer is a list of choice keys")
+        wanted = {str(key) for key in keys}
         if self.multiple:
             for choice, box in zip(self.choices, self.boxes, strict=True):
                 box.value = choice.key in wanted
@@ -118,9 +114,11 @@ class Quiz(w.VBox):
             self.radio.value = known[0] if known else None
 
     def check(self) -> QuizResult | None:
-        """Mark the selection, explain it, and save it as the answer."""
+        """Mark the selection and explain it (practice quizzes; a graded quiz shows no verdict)."""
         lang = self.lang
         selected = self.value
+        if self.graded:
+            return None
         if not selected:
             self.feedback.value = banner(t("widgets.quiz.nothing_chosen", lang), "info")
             return None
@@ -143,8 +141,5 @@ class Quiz(w.VBox):
                 parts.append(banner(f"{localized(choice.text, lang)}: {localized(choice.why, lang)}", tone))
         if self.explanation is not None:
             parts.append(paragraph(localized(self.explanation, lang)))
-        if self.save:
-            save_answer(self.question_id, list(selected), self.answers_file)
-            parts.append(paragraph(t("widgets.saved", lang)))
         self.feedback.value = "".join(parts)
         return self.result

@@ -1,0 +1,88 @@
+"""The graded-widget base and the widgets built on it: saved the moment an answer changes, restored when
+the cell runs again (a kernel restart is a new widget reading the same file), "saved" only when true,
+and no answer key in what a graded widget shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hocso.widgets import BoardItem, ChoiceBoard, PrivacyCheckup, Quiz, QuizChoice, StepOrder
+from hocso.widgets.answers import saved_answers
+
+ITEMS = [
+    BoardItem("g1", {"vi": "Tin một", "en": "Message one"}, title="SMS · PNBank", icon="📱"),
+    BoardItem("g2", {"vi": "Tin hai", "en": "Message two"}),
+]
+CHOICES = {"scam": {"vi": "Lừa đảo", "en": "Scam"}, "safe": {"vi": "An toàn", "en": "Safe"}}
+
+
+def test_a_choice_is_on_disk_the_moment_it_is_made(answers_in_tmp: Path, language: str) -> None:
+    board = ChoiceBoard("m99-board", ITEMS, CHOICES, language=language)
+    assert not answers_in_tmp.exists()  # creating a widget never writes
+    board.toggles["g1"].value = "scam"
+    document = json.loads(answers_in_tmp.read_text(encoding="utf-8"))
+    assert document["answers"]["m99-board"] == {"g1": "scam"}
+    assert document["language"] == language
+    assert board.saved and ("Đã lưu lúc" if language == "vi" else "Saved at") in board.save_status.value
+
+
+def test_a_new_kernel_shows_the_saved_choices(answers_in_tmp: Path, language: str) -> None:
+    first = ChoiceBoard("m99-board", ITEMS, CHOICES, language=language)
+    first.value = {"g1": "scam", "g2": "safe"}
+    again = ChoiceBoard("m99-board", ITEMS, CHOICES, language=language)  # the cell run after a restart
+    assert again.value == {"g1": "scam", "g2": "safe"}
+    assert again.toggles["g2"].value == "safe"
+    assert again.saved
+
+
+def test_saved_is_not_claimed_when_the_write_fails(tmp_path: Path, language: str) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    board = ChoiceBoard(
+        "m99-board", ITEMS, CHOICES, language=language, answers_file=blocked / "x.answers.json"
+    )
+    board.toggles["g1"].value = "safe"  # the folder cannot be made: the write fails
+    assert not board.saved
+    assert "⚠" in board.save_status.value and "✔" not in board.save_status.value
+
+
+def test_an_answer_of_another_shape_is_not_restored(answers_in_tmp: Path) -> None:
+    Quiz("m99-q", "?", [QuizChoice("a", "A"), QuizChoice("b", "B")]).radio.value = "a"
+    board = ChoiceBoard("m99-q", ITEMS, CHOICES)  # same id, a list saved where a dict is expected
+    assert board.value == {} and not board.saved
+
+
+def test_a_graded_quiz_shows_no_verdict_and_saves_each_change(answers_in_tmp: Path, language: str) -> None:
+    quiz = Quiz("m99-q", "?", [QuizChoice("a", "A"), QuizChoice("b", "B")], multiple=True, language=language)
+    assert quiz.graded and quiz.check_button not in quiz.children
+    quiz.boxes[1].value = True
+    assert saved_answers()["m99-q"] == ["b"]
+    assert quiz.check() is None and quiz.feedback.value == ""
+
+
+def test_step_order_saves_positions_and_flags_a_repeat(answers_in_tmp: Path, language: str) -> None:
+    steps = {"bank": {"vi": "Gọi ngân hàng", "en": "Call the bank"}, "police": "Công an", "156": "156"}
+    order = StepOrder("m99-steps", steps, language=language)
+    order.positions[0].value = "bank"
+    order.positions[1].value = "bank"
+    assert saved_answers()["m99-steps"] == ["bank", "bank", ""]
+    assert "⚠" in order.warning.value
+    order.positions[1].value = "police"
+    assert order.warning.value == ""
+    assert StepOrder("m99-steps", steps).value == ["bank", "police", ""]
+
+
+def test_items_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "graded_items.json"
+    bad.write_text('[{"text": "no id"}]', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"graded_items\.json"):
+        ChoiceBoard("m99-board", bad, CHOICES)
+
+
+def test_existing_widgets_save_on_change_through_the_base(answers_in_tmp: Path) -> None:
+    privacy = PrivacyCheckup("m99-privacy")
+    privacy.choices["find_by_phone"].value = "off"
+    assert saved_answers()["m99-privacy"] == {"find_by_phone": "off"}
+    assert PrivacyCheckup("m99-privacy").value == {"find_by_phone": "off"}
