@@ -2,7 +2,8 @@
 
 A phone writes GPS coordinates, the date and the camera into every photo (EXIF). Posting it can show
 where a soldier is stationed or where a family lives; the date can also reveal a "new" viral photo
-as an old one. Pillow reads and rewrites EXIF; stripping re-saves the pixels only.
+as an old one. Pillow reads and rewrites EXIF; stripping re-saves the pixels only, turned upright first,
+because a phone stores a portrait photo as landscape pixels plus an Orientation tag that goes with the EXIF.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from hocso.i18n import t
 from hocso.safety.errors import PhotoError
@@ -70,12 +71,16 @@ def read_photo_metadata(source: str | Path | bytes) -> PhotoMetadata:
 
 
 def strip_metadata(src: str | Path | bytes, dst: str | Path) -> Path:
-    """Save a copy of `src` at `dst` with the same pixels and no EXIF, GPS, XMP or comments."""
+    """Save a copy of `src` at `dst` with the same picture and no EXIF, GPS, XMP or comments.
+
+    The pixels are turned the way the photo's Orientation tag says before the tag is dropped, so a
+    portrait photo stays upright (without this it would show lying on its side)."""
     target = Path(dst)
     with _open(src) as image:
-        clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info dict
-        if image.mode == "P" and image.getpalette():
-            clean.putpalette(image.getpalette())
+        upright = ImageOps.exif_transpose(image)
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no info dict
+        if upright.mode == "P" and upright.getpalette():
+            clean.putpalette(upright.getpalette())
         fmt = image.format or _format_for(target)
         options = {"quality": 95} if fmt == "JPEG" else {}
         clean.save(target, format=fmt, **options)
@@ -91,8 +96,11 @@ def make_sample_photo(
     make: str = "HocsoCam",
     model: str = "Demo 1",
     size: tuple[int, int] = (64, 48),
+    orientation: int | None = None,
 ) -> Path:
-    """Write a small synthetic JPEG with GPS, date and camera EXIF, for course data and tests."""
+    """Write a small synthetic JPEG with GPS, date and camera EXIF, for course data and tests.
+
+    `orientation` sets the EXIF Orientation tag (6: a phone held upright, pixels stored sideways)."""
     target = Path(path)
     image = Image.new("RGB", size)
     image.putdata([((x * 4) % 256, (y * 5) % 256, 128) for y in range(size[1]) for x in range(size[0])])
@@ -102,6 +110,8 @@ def make_sample_photo(
     exif[ExifTags.Base.DateTime] = taken.strftime(_DATE_FORMAT)
     if software:
         exif[ExifTags.Base.Software] = software
+    if orientation is not None:
+        exif[ExifTags.Base.Orientation] = orientation
     exif.get_ifd(_EXIF)[ExifTags.Base.DateTimeOriginal] = taken.strftime(_DATE_FORMAT)
     exif[_GPS] = {
         ExifTags.GPS.GPSLatitudeRef: "N" if lat >= 0 else "S",

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
+from PIL import ExifTags, Image, ImageChops, ImageOps, ImageStat
 
 from hocso.safety.errors import PhotoError
 from hocso.safety.photos import make_sample_photo, read_photo_metadata, strip_metadata
@@ -47,6 +47,23 @@ def test_strip_removes_every_tag_and_keeps_the_picture(photo: Path, tmp_path: Pa
         assert after.size == before.size
         mean_difference = ImageStat.Stat(ImageChops.difference(after, before)).mean
         assert max(mean_difference) < 3  # re-encoded as JPEG: the same picture, tiny rounding
+
+
+def test_strip_keeps_a_portrait_photo_upright(tmp_path: Path) -> None:
+    """Issue 15 #10: a phone stores a portrait photo as landscape pixels plus Orientation 6; the old
+    strip dropped the tag with the rest of the EXIF, so the clean copy showed lying on its side
+    (64x48 instead of 48x64). The clean copy now holds the pixels turned upright and no tag at all."""
+    source = make_sample_photo(tmp_path / "portrait.jpg", 21.03, 105.85, TAKEN, size=(64, 48), orientation=6)
+    with Image.open(source) as before:
+        assert before.size == (64, 48) and before.getexif()[ExifTags.Base.Orientation] == 6
+        shown = ImageOps.exif_transpose(before)  # what a phone or browser displays
+    assert shown.size == (48, 64)
+    clean = strip_metadata(source, tmp_path / "portrait-clean.jpg")
+    with Image.open(clean) as after:
+        assert len(after.getexif()) == 0
+        assert after.size == shown.size  # displays upright with no tag to read
+        assert max(ImageStat.Stat(ImageChops.difference(after.convert("RGB"), shown)).mean) < 3
+    assert not read_photo_metadata(clean).has_location
 
 
 def test_strip_keeps_png_pixels_exactly(tmp_path: Path) -> None:
