@@ -1,15 +1,22 @@
 """Checking an AI answer against its sources (modules m09, m11): claims and citations.
 
 The method is deliberately simple so a learner can redo it by hand: fold diacritics, keep content
-words, and ask which share of a claim's words appear in one source sentence. Numbers must match
-exactly, because a hallucination often keeps the words and changes the figure.
+words, and ask which share of a claim's words appear in one source sentence. Facts must match
+exactly, because a hallucination often keeps the words and changes the figure, and they are compared
+as what they are, not as digit runs (`facts`):
+
+- a date is a date: "1/1/2026", "01-01-2026" and "ngày 1 tháng 1 năm 2026" are the same day;
+- a document number is one token: the "2025" of "Luật 91/2025/QH15" is not a year, so "từ ngày
+  01/01/2025" does not agree with a source that only names that law and 01/01/2026;
+- any other number is a whole token ("5" is not inside "5656"; "10.000.000" is 10000000).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from hocso.i18n import t
 from hocso.safety.text import normalize_for_matching
@@ -21,7 +28,14 @@ RELATED_AT = 0.4
 VERDICTS = ("supported", "needs_checking", "unsupported")
 
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+# On folded, lower-cased text (see `normalize_for_matching`).
+_DATE = re.compile(
+    r"(?<![\w/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?![\w/-]|[.]\d)"
+    r"|ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})(?!\w)"
+)
+_DOCUMENT = re.compile(r"(?<![\w/])(\d{1,4})/(\d{4})(?:/([a-z][a-z0-9-]*))?(?![\w/])")
+_MONTH = re.compile(r"thang\s+(\d{1,2})\s*(?:/|nam)\s*(\d{4})(?!\w)")
 _STOPWORDS = frozenset(
     [
         "va",
@@ -132,18 +146,84 @@ def check_citations(answer: str, sources: Mapping[str, str] | list[str]) -> list
     return verdicts
 
 
+def facts(text: str) -> dict[str, str]:
+    """The checkable facts of `text`, `{normal form: as written (folded)}`: dates ("date:2026-01-01"), months
+    ("month:2025-03"), document numbers ("doc:91/2025"), and whole numbers ("num:156")."""
+    found: dict[str, str] = {}
+    rest = normalize_for_matching(text)
+
+    def take(pattern: re.Pattern[str], key: Callable[[re.Match[str]], str | None]) -> None:
+        nonlocal rest
+        kept = []
+        end = 0
+        for match in pattern.finditer(rest):
+            normal = key(match)
+            if normal is None:
+                continue
+            found.setdefault(normal, match.group(0).strip())
+            kept.append(rest[end : match.start()])
+            end = match.end()
+        rest = " ".join([*kept, rest[end:]])
+
+    take(_DATE, _date_key)
+    take(_MONTH, lambda m: _month_key(m.group(1), m.group(2)))
+    take(_DOCUMENT, _document_key)
+    take(_NUMBER, _number_key)
+    return found
+
+
+def unmatched_facts(claim: str, source: str) -> list[str]:
+    """The facts of `claim` (as written, folded) that `source` does not state; empty when every one agrees."""
+    have = facts(source)
+    # "năm 2026" and "tháng 1/2026" agree with a source dated 01/01/2026 (a document's year is no date)
+    dated = [key.split(":")[1] for key in have if key.startswith(("date:", "month:"))]
+    implied = {f"num:{day[:4]}" for day in dated} | {f"month:{day[:7]}" for day in dated}
+    return [written for key, written in facts(claim).items() if key not in have and key not in implied]
+
+
+def agrees_with_source(claim: str, source: str) -> bool:
+    """Whether every date, document number and number in `claim` is stated in `source`."""
+    return not unmatched_facts(claim, source)
+
+
+def _date_key(match: re.Match[str]) -> str | None:
+    day, month, year = (
+        (match.group(1), match.group(3), match.group(4))
+        if match.group(1)
+        else (match.group(5), match.group(6), match.group(7))
+    )
+    try:
+        return f"date:{date(int(year), int(month), int(day)).isoformat()}"
+    except ValueError:  # "13/25/2026" is not a day (nor a month/year or a document number)
+        return None
+
+
+def _month_key(month: str, year: str) -> str | None:
+    return f"month:{int(year):04d}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+
+
+def _document_key(match: re.Match[str]) -> str:
+    return f"doc:{int(match.group(1))}/{match.group(2)}"
+
+
+def _number_key(match: re.Match[str]) -> str:
+    written = match.group(0)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", written):  # Vietnamese thousands: 10.000.000
+        written = written.replace(".", "")
+    return f"num:{written.replace(',', '.')}"
+
+
 def _content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(normalize_for_matching(text)) if w not in _STOPWORDS and not w.isdigit()]
 
 
 def _judge(claim: str, sentences: list[tuple[str, str]]) -> ClaimVerdict:
     words = set(_content_words(claim))
-    numbers = set(_NUMBER.findall(claim))
-    best: tuple[float, str | None, set[str], set[str]] = (0.0, None, words, numbers)
+    best: tuple[float, str | None, set[str], set[str]] = (0.0, None, words, set(facts(claim).values()))
     for name, sentence in sentences:
         have = set(_content_words(sentence))
         overlap = len(words & have) / len(words) if words else 0.0
-        wrong = numbers - set(_NUMBER.findall(sentence))
+        wrong = set(unmatched_facts(claim, sentence))
         if (overlap, -len(wrong)) > (best[0], -len(best[3])):
             best = (overlap, name, words - have, wrong)
     overlap, source, missing, wrong = best

@@ -51,3 +51,41 @@ def test_citations_to_missing_sources() -> None:
 def test_citations_by_name() -> None:
     verdicts = check_citations("Theo [nist] và [wikipedia], ...", SOURCES)
     assert [(v.key, v.exists) for v in verdicts] == [("nist", True), ("wikipedia", False)]
+
+
+LAW = "Luật 91/2025/QH15 có hiệu lực từ ngày 01/01/2026."
+
+
+def test_dates_compared_as_dates_not_digit_runs() -> None:
+    """Issue 15 #3. The old method ("every digit run of the answer appears in the source") accepted
+    "01/01/2025" (its "2025" is in the law number 91/2025) and rejected "1/1/2026" ("1" is not a digit
+    run of the source); check_claims flagged "1/1/2026" with mismatched_numbers ("1",)."""
+    from hocso.safety.claims import agrees_with_source, facts, unmatched_facts
+
+    assert agrees_with_source("Từ ngày 1/1/2026", LAW)
+    assert agrees_with_source("có hiệu lực từ ngày 1 tháng 1 năm 2026", LAW)
+    assert agrees_with_source("Từ 01-01-2026, Luật 91/2025 có hiệu lực", LAW)
+    assert agrees_with_source("Luật có hiệu lực từ năm 2026", LAW)
+    assert not agrees_with_source("Từ ngày 01/01/2025", LAW)
+    assert unmatched_facts("Từ ngày 01/01/2025", LAW) == ["01/01/2025"]
+    assert not agrees_with_source("Luật có hiệu lực từ năm 2025", LAW)  # 2025 is the law's number, not a date
+    assert not agrees_with_source("Luật 92/2025/QH15", LAW)
+    assert "doc:91/2025" in facts(LAW) and "num:2025" not in facts(LAW)
+    ok, wrong = check_claims(
+        [
+            "Luật 91/2025/QH15 có hiệu lực từ ngày 1/1/2026",
+            "Luật 91/2025/QH15 có hiệu lực từ ngày 01/01/2025",
+        ],
+        {"luat": LAW},
+    )
+    assert ok.verdict == "supported" and ok.mismatched_numbers == ()
+    assert wrong.verdict == "needs_checking" and wrong.mismatched_numbers == ("01/01/2025",)
+
+
+def test_numbers_are_whole_tokens() -> None:
+    from hocso.safety.claims import agrees_with_source
+
+    assert not agrees_with_source("Gọi số 5", "Phản ánh tới 156 hoặc 5656")
+    assert not agrees_with_source("Gọi 113", "Phản ánh tới 156 hoặc 5656")
+    assert agrees_with_source("Phản ánh tới 5656", "Phản ánh tới 156 hoặc 5656")
+    assert agrees_with_source("trên 10.000.000 đồng", "Chuyển khoản trên 10000000 đồng")
