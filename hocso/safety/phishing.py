@@ -26,6 +26,7 @@ from hocso.safety.scam_patterns import (
     RULES,
     SCAM_DESCRIPTION,
     SELF_IDENTIFICATION,
+    SERVICE_NOTICE,
     SPEAKER,
     STORE,
 )
@@ -90,6 +91,10 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
     kept = [s for s in sentences if not _is_warning(normalize_for_matching(s))]
     folded = normalize_for_matching(" . ".join(kept))
     flags = {code for code, pattern in RULES.items() if pattern.search(folded)}
+    if "urgency" in flags:
+        pressing = [x for x in kept if not SERVICE_NOTICE.search(normalize_for_matching(x))]
+        if not RULES["urgency"].search(normalize_for_matching(" . ".join(pressing))):
+            flags.discard("urgency")  # "sẽ được giao trong hôm nay" informs, it does not push
     requests = " . ".join(x for x in kept if not DONE_NOTICE.search(normalize_for_matching(x)))
     if "money_request" in flags and not RULES["money_request"].search(normalize_for_matching(requests)):
         flags.discard("money_request")  # "transfer of 2,000,000 to account ... successful" reports, not asks
@@ -116,6 +121,14 @@ def red_flags(text: str, sender: str | None = None, channel: str | None = None) 
     ):
         flags.add("impersonation")
     if _has_suspicious_link(text, mentioned):
+        flags.add("suspicious_link")
+    banks = [b for b in claimed if b.kind == "bank"] + (
+        [sender_brand] if sender_brand is not None and sender_brand.kind == "bank" else []
+    )
+    if banks and find_urls(text):
+        # Circular 50/2024/TT-NHNN (art. 17.3, in force 1/1/2025): banks do not send SMS or e-mail with
+        # links unless the customer asked, and fake base stations send SMS under real bank brandnames,
+        # so a bank message with a link is a red flag even from the official sender or domain.
         flags.add("suspicious_link")
     return flags
 

@@ -26,8 +26,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"trong (vong )?\d+ ?(gio|h|ngay)",
         r"truoc \d+ ?(h|gio)",
         r"sau \d+ ?(h|gio)",
-        r"han chot",
-        r"cham nhat",
+        r"(han chot|cham nhat)[\w ]{0,12}(hom nay|toi nay|\d+ ?(gio|h|phut))",
         r"nhanh (len|chong)",
         r"immediately",
         r"urgent(ly)?",
@@ -87,7 +86,7 @@ RULES: dict[str, re.Pattern[str]] = {
         r"pay (a|the)? ?(release|customs|delivery) fee",
     ),
     "personal_data_request": _rx(
-        r"(cung cap|gui|chup|nhap|xac nhan|khai bao|doc) [\w ]{0,15}(cccd|can cuoc|cmnd|so tai khoan|mat khau|thong tin ca nhan|so the|ma pin|ngay sinh|sinh trac|khuon mat)",
+        r"(cung cap|gui|chup|nhap|xac nhan|khai bao|doc) [\w ]{0,15}(cccd|can cuoc|cmnd|so dinh danh|ma dinh danh|so tai khoan|mat khau|thong tin ca nhan|so the|ma pin|ngay sinh|sinh trac|khuon mat)",
         r"chup (2|hai) mat",
         r"quay video (khuon )?mat",
         r"dang nhap (de|va) (xac|cap nhat)",
@@ -161,6 +160,13 @@ DONE_NOTICE = _rx(
     r"you (received|sent|paid)",
 )
 """A sentence that reports a finished transaction (a balance notice) rather than asking for money."""
+SERVICE_NOTICE = _rx(
+    r"(se )?duoc (giao|gui|chuyen|tra|cap|xu ly|giai quyet|hoan)",
+    r"will be (delivered|sent|ready|posted)",
+    r"(is|are) out for delivery",
+)
+"""A sentence that says what will be done *for* you ("đơn hàng sẽ được giao trong hôm nay"): a date in
+it is information, not pressure, so it does not raise urgency (a deadline alone is no red flag)."""
 RISKY_DOMAIN_WORDS = re.compile(
     r"xac-?thuc|cap-?nhat|hoan-?thue|nhan-?qua|qua-?tang|khoa-?tk|verify|login|secure|update|claim|winner|bonus|unlock|refund|phi-?"
 )

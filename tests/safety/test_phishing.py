@@ -234,3 +234,72 @@ def test_mentioning_an_agency_is_not_speaking_for_it() -> None:
     assert red_flags(invite, "02xx xxx 455", "call") == set()
     fake = "Tôi là cán bộ VNeID, tài khoản định danh của anh bị lỗi."
     assert {"impersonation", "sender_mismatch"} <= red_flags(fake, "02xx xxx 455", "call")
+
+
+# Issue 15, defect 1: a bank message with a link is fake even under the real brandname (Circular
+# 50/2024/TT-NHNN art. 17.3; fake base stations send SMS under real bank brandnames). The old rules
+# trusted the official sender and domain: both messages below gave no flag at all.
+BANK_WITH_LINK = [
+    (
+        "SenVangBank: Quy khach duoc tang 500.000d. Nhan qua tai https://senvangbank.example/uu-dai",
+        "SenVangBank",
+        "sms",
+    ),
+    (
+        "Riverside Bank thông báo lãi suất mới. Chi tiết tại https://riversidebank.example/lai-suat.",
+        "thongbao@riversidebank.example",
+        "email",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "sender", "channel"), BANK_WITH_LINK)
+def test_a_bank_message_with_a_link_is_flagged_even_from_the_official_sender(
+    text: str, sender: str, channel: str
+) -> None:
+    flags = red_flags(text, sender, channel)
+    assert "suspicious_link" in flags and looks_like_scam(flags)
+
+
+def test_a_genuine_bank_notice_without_a_link_stays_clean() -> None:
+    notice = "SenVangBank: TK 0451xxx789 +6.500.000d luc 08:15 01/12. ND: LUONG THANG 11. SD: 14.320.000d."
+    assert red_flags(notice, "SenVangBank", "sms") == set()
+
+
+def test_no_legit_bank_message_carries_a_link() -> None:
+    """vi-l18, a bank e-mail with a link, was labelled legit (fails on the old data)."""
+    bank_senders = {s for b in brands() if b.kind == "bank" for s in b.senders}
+    bank_domains = {d for b in brands() if b.kind == "bank" for d in b.domains}
+    for message in MESSAGES:
+        from_bank = message.sender in bank_senders or message.sender.rsplit("@", 1)[-1] in bank_domains
+        if from_bank and find_urls(message.text):
+            assert message.is_scam, message.id
+
+
+# Issue 15, defect 9: a date in an ordinary notice is not urgency. The old rules flagged both
+# ("chậm nhất", "trong hôm nay"), and vi-l04, graded safe, was labelled with the red flag "urgency".
+def test_a_deadline_or_a_delivery_date_is_not_urgency() -> None:
+    assert "urgency" not in red_flags(
+        "Vui lòng nộp hồ sơ chậm nhất thứ Sáu tuần này.", "Phòng Tổ chức", "email"
+    )
+    courier = next(m for m in MESSAGES if m.id == "vi-l04")
+    assert courier.red_flags == () and red_flags(courier.text, courier.sender, courier.channel) == set()
+    assert "urgency" in red_flags("Cập nhật ngay trong hôm nay, nếu không tài khoản sẽ bị khóa.", None, "sms")
+    assert "urgency" in red_flags("Nộp phí chậm nhất trong 2 giờ tới.", None, "sms")
+
+
+# Issue 15, defect 6: the course's own data uses today's names: "thẻ căn cước" (since 1/7/2024) and
+# "số định danh cá nhân" instead of CCCD, "Cục Thuế" instead of "Tổng cục Thuế" (since 1/3/2025).
+# Old data: vi-s11 and h-vi-s05 said CCCD, the tax brand's official sender list had TongCucThue.
+def test_data_uses_current_names() -> None:
+    holdout = load_messages(Path(__file__).parents[2] / "hocso" / "safety" / "data" / "messages_holdout.json")
+    for message in [*MESSAGES, *holdout]:
+        for text in (message.text, message.explain_vi, message.sender):
+            folded = fold_diacritics(text).lower()
+            assert "cccd" not in folded and "can cuoc cong dan" not in folded, message.id
+            assert "tong cuc thue" not in folded and "chi cuc thue" not in folded, message.id
+    tax = next(b for b in brands() if b.key == "tax")
+    assert "TongCucThue" not in tax.senders
+    police = next(b for b in brands() if b.key == "police")
+    assert "cong an quan" in police.names  # a "district police" caller claims to be police
+    assert "số CCCD" not in explain("personal_data_request", "vi")
