@@ -24,3 +24,16 @@ c.CourseDirectory.root = str(_runtime)
 c.CourseDirectory.source_directory = str(_course.notebooks_dir)
 c.CourseDirectory.db_url = gradebook_url(_course)
 c.Exchange.root = str(_runtime / "exchange")
+
+# Learner-safe releases, for plain nbgrader too: rubric cells never leave the source, and a cleared
+# code cell is a comment to write code in, not `raise NotImplementedError()` (Run All keeps going).
+from hocso.graders.rubrics import DropRubricCells  # noqa: E402
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+from hocso.editions import CODE_STUB  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    DropRubricCells,
+    *GenerateAssignment.class_traits()["preprocessors"].default(),
+]
+c.ClearSolutions.code_stub = {"python": CODE_STUB}

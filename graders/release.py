@@ -1,7 +1,8 @@
-"""Generate and release a module with nbgrader, optionally as a one-language edition.
+"""Generate and release a module with nbgrader, optionally as one learner edition.
 
-A language edition drops markdown cells tagged with another `hocso.lang`; code and graded cells are
-untouched, so the assignment id, notebook names and grading are the same for every edition.
+An edition (see `hocso.editions`) is one language and, optionally, one group's level: it only
+leaves cells out, so the assignment id, notebook names and grading are the same for every edition.
+Rubric cells never reach a release (nbgrader_config.py runs `DropRubricCells` first).
 """
 
 from __future__ import annotations
@@ -15,23 +16,34 @@ from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
-from hocso.config import Course, course_runtime_dir
+from hocso.config import Course, LanguageCode, course_runtime_dir
+from hocso.editions import EDITION_KEY, edition_cells, group_level
 from hocso.nbgrader_compat import use_in_process_alembic
-from hocso.notebook_meta import cell_language
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
 
-def filter_language(path: Path, language: str) -> None:
-    """Rewrite a released notebook in place without markdown cells of other languages."""
+def make_edition(
+    path: Path, course: Course, module_id: str, language: LanguageCode | None, group: str | None = None
+) -> None:
+    """Rewrite a released notebook in place as the edition of `language` and `group` (None: all)."""
+    module = course.module(module_id)
+    level = group_level(module, group)
     nb = nbformat.read(path, as_version=4)
-    nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or cell_language(c) in (None, language)]
+    nb.cells = edition_cells(nb.cells, language, level)
+    nb.metadata.setdefault("hocso", {})[EDITION_KEY] = {"language": language, "group": group, "level": level}
     nbformat.write(nb, path)
 
 
-def release_module(course: Course, module_id: str, language: str | None = None) -> Path:
+def release_module(
+    course: Course, module_id: str, language: LanguageCode | None = None, group: str | None = None
+) -> Path:
     """Generate the module into the gradebook and `release/`; returns the release folder."""
     module = course.module(module_id)
+    if group is not None and group not in course.framework.group_ids:
+        raise GradingError(
+            f"group {group!r} is not in the framework; groups: {', '.join(course.framework.group_ids)}"
+        )
     for notebook in course.notebook_paths(module):
         if not notebook.is_file():
             raise GradingError(f"{notebook} is missing; module {module_id} lists it in course.toml")
@@ -50,7 +62,7 @@ def release_module(course: Course, module_id: str, language: str | None = None) 
     except Exception as error:
         raise GradingError(f"nbgrader could not generate module {module_id}: {error}") from error
     released = course_runtime_dir(course) / "release" / module_id
-    if language is not None:
+    if language is not None or group is not None:
         for notebook in released.glob("*.ipynb"):
-            filter_language(notebook, language)
+            make_edition(notebook, course, module.id, language, group)
     return released

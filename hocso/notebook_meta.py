@@ -7,6 +7,11 @@ a small `cell.metadata.hocso` table:
                 cell directly followed by its "en" twin. A per-language edition keeps one of each pair.
     competence  the framework code ("4.2") an autograded test cell or a manual-graded answer assesses.
     self_check  true on a visible-tests cell the learner may run before submitting (never graded).
+    level       the framework level (1-8) of an exercise, on each of its cells: a group's edition keeps
+                the cells at or below the module's target level for that group (`hocso.editions`).
+    track       "go_further" on the cells of an optional, ungraded coding section.
+    rubric      true on a markdown cell holding a reflection's rubric: for graders only, so nbgrader's
+                generate step drops it from every release (`hocso.graders.rubrics`).
 
 Code cells are shared by both languages; their printed text comes from `hocso.i18n.t`.
 """
@@ -51,6 +56,19 @@ def cell_language(cell: Any) -> str | None:
     return hocso_meta(cell).get("lang")
 
 
+def cell_level(cell: Any) -> int | None:
+    level = hocso_meta(cell).get("level")
+    return level if isinstance(level, int) and not isinstance(level, bool) else None
+
+
+def cell_track(cell: Any) -> str | None:
+    return hocso_meta(cell).get("track")
+
+
+def is_rubric(cell: Any) -> bool:
+    return hocso_meta(cell).get("rubric") is True
+
+
 def is_graded(cell: Any) -> bool:
     return bool(nbgrader_meta(cell).get("grade"))
 
@@ -74,6 +92,7 @@ class Exercise:
     points: float
     competence: str | None
     manual: bool  # graded by a person (a markdown or solution+grade cell) rather than by tests
+    level: int | None = None  # the framework level it assesses; None: every group's edition has it
 
 
 def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
@@ -90,6 +109,7 @@ def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
                 points=float(meta.get("points", 0) or 0),
                 competence=hocso_meta(cell).get("competence"),
                 manual=not is_autograder_test(cell),
+                level=cell_level(cell),
             )
         )
     return exercises

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from hocso.config import Course, load_course
-from hocso.i18n import t
+from hocso.config import Course, LanguageCode, load_course
+from hocso.i18n import LANGUAGES, t
 
 COURSE_OPTION = click.option(
     "--course",
@@ -33,14 +33,23 @@ def grade() -> None:
 @grade.command()
 @click.argument("module")
 @click.option(
-    "--language", default=None, help="Release a one-language edition (vi or en); grading is identical."
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Release a one-language edition; grading is identical.",
+)
+@click.option(
+    "--group",
+    default=None,
+    help="Release the edition of one learner group (leaders, staff, technical, soldiers, citizens): "
+    "exercises above the group's target level are left out; reports count the same ones.",
 )
 @COURSE_OPTION
-def release(module: str, language: str | None, course_path: Path | None) -> None:
+def release(module: str, language: LanguageCode | None, group: str | None, course_path: Path | None) -> None:
     """Generate MODULE with nbgrader and release it to the runtime course folder."""
     from hocso.graders.release import release_module
 
-    path = release_module(_course(course_path), module, language)
+    path = release_module(_course(course_path), module, language, group)
     click.echo(t("graders.release.done", module=module, path=path))
 
 

@@ -1,10 +1,16 @@
 """Real nbgrader on a module's own copy of the course: release once, submit every case, autograde once.
 
 The content tests (test_modules.py) grade each module the way a class is graded: one
-`nbgrader generate_assignment`, one submission per learner (the source with its solutions, the
-untouched student edition, each case of `partials/<module>.py`), one roster import through nbgrader's
+`nbgrader generate_assignment`, one submission per learner, one roster import through nbgrader's
 Gradebook API, and ONE `nbgrader autograde` run for all of them. Each test then reads its own learner
-from the real gradebook. A new module needs no test code: only, if it wants, a `partials/<module>.py`.
+from the real gradebook. A new module needs no test code: only a `partials/<module>.py`.
+
+A module graded by widgets (its partials define `CORRECT`, every graded question's right answer as
+the widgets save it) is handed in as learners really do: the released notebook untouched, plus the
+answers file the widgets wrote. Its learners: `source` (every answer right), `untouched` (nothing
+answered), one `edition-<group>` per learner group (that group's edition in one language, every
+answer right), and each case of `CASES = [{"answers": {...}, "expected": points}]`. A module still
+graded by code (`CASES = [{"edits": {grade_id: source}, ...}]`) hands in edited source notebooks.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -23,11 +30,14 @@ from typing import Any
 
 import nbformat
 import pytest
+from hocso.widgets.answers import FORMAT as ANSWERS_FORMAT
+from hocso.widgets.answers import SUFFIX as ANSWERS_SUFFIX
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
 
 from hocso.config import Course, Module, course_runtime_dir, gradebook_url, load_course
+from hocso.editions import edition_cells, group_level
 from hocso.notebook_meta import is_autograder_test, nbgrader_meta
 
 VENV_BIN = Path(sys.executable).parent
@@ -77,6 +87,8 @@ class GradedModule:
     scores: dict[str, Score] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # learner -> why no submission was made
     log: str = ""  # what `nbgrader autograde` printed
+    editions: dict[str, tuple[str, str]] = field(default_factory=dict)  # learner -> (group, language)
+    edition_points: dict[str, float] = field(default_factory=dict)  # learner -> autograded points in reach
 
     def score(self, learner: str) -> Score:
         """The learner's autograded score; fails with nbgrader's own words when it has none."""
@@ -155,16 +167,32 @@ def with_edits(notebooks: dict[str, Any], edits: dict[str, str]) -> dict[str, An
     return notebooks
 
 
-def partial_cases(partials_dir: Path, module_id: str) -> list[dict[str, Any]]:
-    """`partials/<module>.py` defines CASES = [{"edits": {grade_id: source}, "expected": points}, ...]."""
+def _partials(partials_dir: Path, module_id: str) -> Any:
     path = partials_dir / f"{module_id}.py"
     if not path.is_file():
-        return []
+        return None
     spec = importlib.util.spec_from_file_location(f"partials_{module_id}", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return list(module.CASES)
+    return module
+
+
+def partial_cases(partials_dir: Path, module_id: str) -> list[dict[str, Any]]:
+    """`partials/<module>.py` defines CASES = [{"answers" or "edits": ..., "expected": points}, ...]."""
+    module = _partials(partials_dir, module_id)
+    return list(module.CASES) if module is not None else []
+
+
+def correct_answers(partials_dir: Path, module_id: str) -> dict[str, Any] | None:
+    """The module's `CORRECT` widget answers, or None for a module still graded by code."""
+    module = _partials(partials_dir, module_id)
+    correct = getattr(module, "CORRECT", None)
+    return dict(correct) if correct is not None else None
+
+
+def edition_learner(group: str) -> str:
+    return f"edition-{group}"
 
 
 def partial_learner(number: int) -> str:
@@ -173,19 +201,49 @@ def partial_learner(number: int) -> str:
 
 
 def grade_module(
-    runtime: Runtime, module_id: str, source: dict[str, NotebookNode], cases: list[dict[str, Any]]
+    runtime: Runtime,
+    module_id: str,
+    source: dict[str, NotebookNode],
+    cases: list[dict[str, Any]],
+    correct: dict[str, Any] | None = None,
+    module: Module | None = None,
 ) -> GradedModule:
     """Release once, submit every learner, import the roster, autograde once, read the gradebook."""
     nbgrader(runtime, "generate_assignment", module_id, "--force")
     graded = GradedModule(module_id, runtime, runtime.root / "release" / module_id, source)
-    handed_in: dict[str, dict[str, NotebookNode]] = {SOURCE: source, UNTOUCHED: {}}
-    for number, case in enumerate(cases, start=1):
-        try:
-            handed_in[partial_learner(number)] = with_edits(source, case["edits"])
-        except AssertionError as error:  # a broken case fails its own test, not the whole module
-            graded.problems[partial_learner(number)] = str(error)
-    for learner, notebooks in handed_in.items():
-        submit(runtime, module_id, learner, notebooks)
+    released = {name: nbformat.read(graded.release_dir / name, as_version=4) for name in source}
+    handed_in: dict[str, tuple[dict[str, NotebookNode], dict[str, Any] | None]] = {}
+    if correct is None:  # graded by code: the source with its solutions, and edited sources
+        handed_in[SOURCE] = (source, None)
+        handed_in[UNTOUCHED] = ({}, None)
+        for number, case in enumerate(cases, start=1):
+            try:
+                handed_in[partial_learner(number)] = (with_edits(source, case["edits"]), None)
+            except AssertionError as error:  # a broken case fails its own test, not the whole module
+                graded.problems[partial_learner(number)] = str(error)
+    else:  # graded by widgets: the released notebook as it is, and the answers the widgets saved
+        assert module is not None
+        handed_in[SOURCE] = ({}, correct)
+        handed_in[UNTOUCHED] = ({}, None)
+        for index, group in enumerate(sorted(module.target_levels)):
+            language = ("vi", "en")[index % 2]
+            level = group_level(module, group)
+            edition = copy.deepcopy(released)
+            for notebook in edition.values():
+                notebook.cells = edition_cells(notebook.cells, language, level)
+            learner = edition_learner(group)
+            handed_in[learner] = (edition, correct)
+            graded.editions[learner] = (group, language)
+            graded.edition_points[learner] = autograded_points(
+                {
+                    name: nbformat.from_dict({"cells": edition_cells(nb.cells, None, level)})
+                    for name, nb in source.items()
+                }
+            )
+        for number, case in enumerate(cases, start=1):
+            handed_in[partial_learner(number)] = ({}, dict(case["answers"]))
+    for learner, (notebooks, answers) in handed_in.items():
+        submit(runtime, module_id, learner, notebooks, answers)
     with Gradebook(runtime.db_url, runtime.course_id) as gradebook:
         for learner in handed_in:
             gradebook.update_or_create_student(learner)
@@ -197,12 +255,23 @@ def grade_module(
     return graded
 
 
-def submit(runtime: Runtime, module_id: str, learner: str, notebooks: dict[str, NotebookNode]) -> None:
-    """Place a submission as the exchange would: the released folder with the learner's notebooks."""
+def submit(
+    runtime: Runtime,
+    module_id: str,
+    learner: str,
+    notebooks: dict[str, NotebookNode],
+    answers: dict[str, Any] | None = None,
+) -> None:
+    """Place a submission as the exchange would: the released folder with the learner's notebooks and,
+    when given, the answers file the widgets save next to each notebook (written in their format)."""
     target = runtime.root / "submitted" / learner / module_id
     shutil.copytree(runtime.root / "release" / module_id, target)
     for name, notebook in notebooks.items():
         nbformat.write(notebook, target / name)
+    if answers is not None:
+        document = {"format": ANSWERS_FORMAT, "answers": answers, "saved_at": {}, "language": "vi"}
+        for path in target.glob("*.ipynb"):
+            (target / (path.stem + ANSWERS_SUFFIX)).write_text(json.dumps(document, ensure_ascii=False))
 
 
 def read_scores(runtime: Runtime, module_id: str, learners: list[str]) -> dict[str, Score]:
@@ -293,11 +362,12 @@ class ContentRun:
                 )
             source = source_notebooks(course, module)
             cases = partial_cases(PARTIALS, module_id)
+            correct = correct_answers(PARTIALS, module_id)
         except Exception as error:  # reported by each of the module's tests, not by the session
             failed: Future[object] = Future()
             failed.set_exception(error)
             return failed
-        return self._pool.submit(grade_module, runtime, module_id, source, cases)
+        return self._pool.submit(grade_module, runtime, module_id, source, cases, correct, module)
 
     def _submit_app(self, name: str) -> Future[object]:
         work = self._tmp.mktemp(f"app-{Path(name).stem}")

@@ -3,13 +3,18 @@
 Parametrized from course.toml, so a new module is tested as soon as its notebook lands (a module
 whose notebook is not written yet is reported as skipped, with the missing path). Each module is
 released once and autograded once for all its learners (see grading.py); the tests read the gradebook:
-1. the source notebook (solutions in place) gets full marks from the autograder;
-2. the released student edition runs without crashing and autogrades, untouched, to 0;
-3. each case of `partials/<module>.py` (edits by grade_id, expected score) gets exactly that score;
-4. each `notebooks/apps/<module>_*.ipynb` runs headless without an error and shows widgets.
+1. every answer right (the source's solutions, or the widgets' CORRECT answers) gets full marks;
+2. the released student edition runs without crashing and autogrades, untouched, to 0 (a module graded
+   by widgets: no error and nothing on stderr in any cell, before the learner has done anything);
+3. each group's edition, every answer right, gets all the points that edition holds;
+4. each case of `partials/<module>.py` gets exactly its expected score;
+5. each `notebooks/apps/<module>_*.ipynb` runs headless without an error and shows widgets.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 import nbformat
 import pytest
@@ -21,15 +26,18 @@ from grading import (
     UNTOUCHED,
     WIDGET_VIEW,
     ContentRun,
+    GradedModule,
     Score,
     autograded_points,
+    correct_answers,
+    edition_learner,
     missing_notebooks,
     partial_cases,
     partial_learner,
 )
 
 from hocso.config import Module, load_course
-from hocso.notebook_meta import hocso_meta, is_autograder_test
+from hocso.notebook_meta import hocso_meta, is_autograder_test, is_rubric, is_solution
 
 LEARNER_ERRORS = {"NotImplementedError", "NameError", "AssertionError"}
 
@@ -43,6 +51,12 @@ def _not_written(module: Module) -> list[pytest.MarkDecorator]:
 
 
 MODULES = [pytest.param(m.id, id=m.id, marks=_not_written(m)) for m in _course.modules]
+EDITIONS = [
+    pytest.param(m.id, group, id=f"{m.id}-{group}", marks=_not_written(m))
+    for m in _course.modules
+    if correct_answers(PARTIALS, m.id) is not None
+    for group in sorted(m.target_levels)
+]
 PARTIAL_CASES = [
     pytest.param(m.id, number, id=f"{m.id}-case{number}", marks=_not_written(m))
     for m in _course.modules
@@ -51,6 +65,22 @@ PARTIAL_CASES = [
 APPS = sorted(path.name for m in _course.modules for path in APPS_DIR.glob(f"{m.id}_*.ipynb"))
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+
+def secret_lines(cell: Any) -> list[str]:
+    """The lines of a cell no learner may receive: solutions, hidden tests, a rubric cell's text."""
+    lines = [line.strip() for line in cell.source.splitlines()]
+    if is_rubric(cell):
+        return [line for line in lines if len(line) > 12]
+    secret, inside = [], False
+    for line in lines:
+        if line in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
+            inside = True
+        elif line in ("### END SOLUTION", "### END HIDDEN TESTS"):
+            inside = False
+        elif inside and len(line) > 12 and not (is_solution(cell) and cell.cell_type == "markdown"):
+            secret.append(line)
+    return secret
 
 
 def lost(score: Score) -> str:
@@ -80,6 +110,8 @@ def test_student_edition_runs_and_scores_zero(content_run: ContentRun, module_id
     text plus the hidden tests), so they show every error a learner opening the edition would meet."""
     graded = content_run.module(module_id)
     score = graded.score(UNTOUCHED)
+    if correct_answers(PARTIALS, module_id) is not None:
+        assert_runs_clean(graded, UNTOUCHED)
     for name, notebook in graded.autograded(UNTOUCHED).items():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code" or not cell.source.strip():
@@ -95,6 +127,36 @@ def test_student_edition_runs_and_scores_zero(content_run: ContentRun, module_id
                         f"{name} cell {index} fails in the student edition: {output['ename']}"
                     )
     assert score.auto == 0, f"{module_id} untouched edition got {score.auto:g}; from: {lost_to_zero(score)}"
+
+
+def assert_runs_clean(graded: GradedModule, learner: str) -> None:
+    """No cell of the learner's notebook, as nbgrader ran it, shows an error or writes to stderr."""
+    for name, notebook in graded.autograded(learner).items():
+        for index, cell in enumerate(notebook.cells):
+            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+                kind = output.get("output_type")
+                assert kind != "error", f"{name} cell {index}: {output.get('ename')}: {output.get('evalue')}"
+                assert not (kind == "stream" and output.get("name") == "stderr"), (
+                    f"{name} cell {index} writes to stderr: {output.get('text', '')[:300]}"
+                )
+
+
+@pytest.mark.parametrize(("module_id", "group"), EDITIONS)
+def test_group_edition_with_every_answer_right_gets_all_its_points(
+    content_run: ContentRun, module_id: str, group: str
+) -> None:
+    """The learner of `group` answers every widget of that group's edition right, writes no code, and
+    gets every autograded point the edition holds (and nothing shows an error or stderr)."""
+    graded = content_run.module(module_id)
+    learner = edition_learner(group)
+    score = graded.score(learner)
+    in_reach = graded.edition_points[learner]
+    assert in_reach > 0, f"{module_id}: the {group} edition has no autograded points"
+    assert score.auto == in_reach, (
+        f"{module_id} {group} edition ({graded.editions[learner][1]}) got {score.auto:g} of {in_reach:g}; "
+        f"lost: {lost(score)}"
+    )
+    assert_runs_clean(graded, learner)
 
 
 def lost_to_zero(score: Score) -> str:
@@ -122,3 +184,18 @@ def test_app_runs_headless_with_widgets(content_run: ContentRun, app: str) -> No
     notebook = content_run.app(app)
     views = [o for c in notebook.cells for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
     assert views, f"{app} shows no widget"
+
+
+@pytest.mark.parametrize("module_id", MODULES)
+def test_release_holds_no_solution_hidden_test_or_rubric(content_run: ContentRun, module_id: str) -> None:
+    """What nbgrader releases to learners (every language and group edition is cut from it) has none
+    of the source's solution lines, hidden-test lines or rubric text."""
+    graded = content_run.module(module_id)
+    secrets = set()
+    for notebook in graded.source.values():
+        for cell in notebook.cells:
+            secrets |= set(secret_lines(cell))
+    for name in graded.source:
+        released = (graded.release_dir / name).read_text(encoding="utf-8")
+        leaked = sorted(line for line in secrets if json.dumps(line)[1:-1] in released)
+        assert not leaked, f"{module_id} release of {name} leaks: {leaked[:5]}"

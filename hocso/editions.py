@@ -1,0 +1,76 @@
+"""Learner editions: one module as one learner meets it, in one language and at one group's level.
+
+The course has one source notebook per module and one nbgrader assignment, so grading and the
+gradebook are the same for everyone. An edition only leaves cells out: markdown of the other
+language, and exercises above the group's target level (`metadata.hocso.level` on each cell of an
+exercise, compared with the module's `target_levels` in course.toml). Reports use the same rule to
+say which points a learner of a group could earn (`edition_exercises`), so a citizen is measured on
+the citizens' edition and a technical officer on the deeper one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from hocso.config.models import Course, LanguageCode, Module
+from hocso.notebook_meta import Exercise, cell_language, cell_level, course_exercises
+
+EDITION_KEY = "edition"  # notebook metadata.hocso.edition = {"language": ..., "group": ..., "level": ...}
+#: What nbgrader's ClearSolutions writes into a cleared code cell (nbgrader_config.py), and what each
+#: language edition shows instead: a comment to write code, never `raise NotImplementedError()`.
+CODE_STUB = "# ✍ Viết mã của bạn ở đây / Write your code here\npass"
+CODE_STUB_TEXT = {"vi": "# ✍ Viết mã của bạn ở đây", "en": "# ✍ Write your code here"}
+
+
+def group_level(module: Module, group: str | None) -> int | None:
+    """The target level of `group` in `module` (None: no group, every exercise is in)."""
+    if group is None:
+        return None
+    try:
+        return module.target_levels[group]
+    except KeyError:
+        known = ", ".join(sorted(module.target_levels))
+        raise ValueError(
+            f"module {module.id} has no target level for group {group!r}; groups: {known}"
+        ) from None
+
+
+def in_edition(cell: Any, language: LanguageCode | None, level: int | None) -> bool:
+    """Whether a cell belongs to the edition of `language` (None: both) and `level` (None: all)."""
+    if (
+        language is not None
+        and cell.get("cell_type") == "markdown"
+        and cell_language(cell) not in (None, language)
+    ):
+        return False
+    cell_at = cell_level(cell)
+    return level is None or cell_at is None or cell_at <= level
+
+
+def edition_cells(cells: Iterable[Any], language: LanguageCode | None, level: int | None) -> list[Any]:
+    """The cells of the edition, each code stub in the edition's language."""
+    kept = []
+    for cell in cells:
+        if not in_edition(cell, language, level):
+            continue
+        if language is not None and cell.get("cell_type") == "code" and CODE_STUB_TEXT["vi"] in _text(cell):
+            cell["source"] = _text(cell).replace(CODE_STUB.split("\n")[0], CODE_STUB_TEXT[language])
+        kept.append(cell)
+    return kept
+
+
+def edition_exercises(course: Course, module: Module, group: str | None) -> list[Exercise]:
+    """The graded cells a learner of `group` meets in `module` (all of them for no group)."""
+    level = group_level(module, group)
+    return [
+        exercise
+        for exercise in course_exercises(course)
+        if exercise.module == module.id
+        and (level is None or exercise.level is None or exercise.level <= level)
+    ]
+
+
+def _text(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
