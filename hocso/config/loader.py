@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hocso.config.errors import ConfigProblem, CourseConfigError
-from hocso.config.models import Course, CourseFile, Framework
+from hocso.config.models import Course, CourseFile, Framework, Glossary
 
 COURSE_FILE = "course_config/course.toml"
 FRAMEWORK_FILE = "course_config/framework.toml"
+GLOSSARY_FILE = "course_config/glossary.toml"  # optional
 COURSE_ENV = "HOCSO_COURSE"
 
 M = TypeVar("M", bound=BaseModel)
@@ -46,6 +47,8 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
     problems: list[ConfigProblem] = []
     course_file = _validate(CourseFile, course_path, problems)
     framework = _validate(Framework, framework_path, problems)
+    glossary_path = root / GLOSSARY_FILE
+    glossary = _validate(Glossary, glossary_path, problems) if glossary_path.is_file() else Glossary()
     if course_file is not None and framework is not None:
         problems += _cross_file_problems(course_file, framework, course_path)
     if problems:
@@ -57,8 +60,10 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
         late_policy=course_file.late_policy,
         assistant=course_file.assistant,
         present=course_file.present,
+        lab=course_file.lab,
         modules=course_file.modules,
         framework=framework,
+        glossary=glossary or Glossary(),
     )
 
 

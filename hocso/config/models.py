@@ -197,6 +197,18 @@ class PresentSettings(Strict):
     )
 
 
+class LabSettings(Strict):
+    """How `hocso lab` serves a learner's lab."""
+
+    # ~125 MB per kernel, one per open notebook: a morning of 12 modules held 1.5 GB per learner
+    cull_idle_minutes: int = Field(
+        default=20,
+        ge=0,
+        le=24 * 60,
+        description="stop a learner's kernel after this long without running anything (open tabs too); 0 = never",
+    )
+
+
 class CourseInfo(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="nbgrader course id")
     title: Localized
@@ -219,12 +231,30 @@ class CourseFile(Strict):
     late_policy: LatePolicy = LatePolicy()
     assistant: AssistantSettings = AssistantSettings()
     present: PresentSettings = PresentSettings()
+    lab: LabSettings = LabSettings()
     modules: tuple[Module, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_modules(self) -> CourseFile:
         _require_unique("module id", [m.id for m in self.modules])
         return self
+
+
+class Glossary(Strict):
+    """course_config/glossary.toml: one spelling and one term list for notebooks and widgets."""
+
+    spelling: dict[str, str] = Field(
+        default_factory=dict, description="discouraged spelling -> the course's spelling (hocso check)"
+    )
+    terms: dict[str, Localized] = Field(default_factory=dict, description="the course's word for an idea")
+
+    @field_validator("spelling")
+    @classmethod
+    def _no_identity(cls, spelling: dict[str, str]) -> dict[str, str]:
+        for wrong, right in spelling.items():
+            if not wrong.strip() or wrong == right:
+                raise ValueError(f"spelling {wrong!r} -> {right!r} changes nothing")
+        return spelling
 
 
 class Course(Strict):
@@ -235,8 +265,10 @@ class Course(Strict):
     late_policy: LatePolicy
     assistant: AssistantSettings
     present: PresentSettings = PresentSettings()
+    lab: LabSettings = LabSettings()
     modules: tuple[Module, ...]
     framework: Framework
+    glossary: Glossary = Glossary()
 
     @property
     def id(self) -> str:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from hocso.config.models import Course, Module
+from hocso.config.models import Course, Glossary, Module
+from hocso.course_check.doing_rules import (
+    feedback_in_both_languages,
+    graded_by_doing,
+    no_key_in_visible_code,
+    rubric_outside_answers,
+    spelling,
+)
 from hocso.course_check.notebook_rules import (
     Rule,
     assessed_competences,
@@ -16,9 +24,9 @@ from hocso.course_check.notebook_rules import (
     read_notebook,
 )
 from hocso.course_check.problems import Problem
-from hocso.i18n import CATALOG_DIR, missing_translations
+from hocso.i18n import CATALOG_DIR, catalog, missing_translations
 
-__all__ = ["Problem", "check_course"]
+__all__ = ["Problem", "catalog_spelling", "check_course"]
 
 
 def check_course(course: Course) -> list[Problem]:
@@ -28,7 +36,9 @@ def check_course(course: Course) -> list[Problem]:
     for index, module in enumerate(course.modules):
         problems += _check_module(course, index, module, known)
     for app in sorted(course.apps_dir.glob("*.ipynb")) if course.apps_dir.is_dir() else []:
-        problems += _check_notebook(app, [committed_outputs, nbgrader_metadata, bilingual_text])[0]
+        problems += _check_notebook(
+            app, [committed_outputs, nbgrader_metadata, bilingual_text, spelling(course.glossary)]
+        )[0]
     problems += [
         Problem(
             CATALOG_DIR / f"{line.split('.')[0]}.toml",
@@ -38,6 +48,24 @@ def check_course(course: Course) -> list[Problem]:
         )
         for line in missing_translations()
     ]
+    problems += catalog_spelling(course.glossary, catalog())
+    return problems
+
+
+def catalog_spelling(glossary: Glossary, entries: dict[str, dict[str, str]]) -> list[Problem]:
+    """The widgets' and tools' texts follow the course's spelling too."""
+    problems = []
+    for key, texts in entries.items():
+        for wrong, right in glossary.spelling.items():
+            if re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", texts.get("vi", "")):
+                problems.append(
+                    Problem(
+                        CATALOG_DIR / f"{key.split('.')[0]}.toml",
+                        key,
+                        f"writes {wrong!r}",
+                        f"the course writes {right!r} (course_config/glossary.toml)",
+                    )
+                )
     return problems
 
 
@@ -61,6 +89,11 @@ def _check_module(course: Course, index: int, module: Module, known: set[str]) -
         nbgrader_metadata,
         bilingual_text,
         competence_tags(known, set(module.competences)),
+        graded_by_doing,
+        feedback_in_both_languages,
+        rubric_outside_answers,
+        no_key_in_visible_code,
+        spelling(course.glossary),
     ]
     for path in course.notebook_paths(module):
         if not path.is_file():

@@ -15,7 +15,14 @@ import nbformat
 
 from hocso.config.models import LANGUAGES
 from hocso.course_check.problems import Problem, cell_where
-from hocso.notebook_meta import cell_language, hocso_meta, is_autograder_test, is_graded, nbgrader_meta
+from hocso.notebook_meta import (
+    cell_language,
+    hocso_meta,
+    is_autograder_test,
+    is_graded,
+    is_rubric,
+    nbgrader_meta,
+)
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -161,12 +168,13 @@ def _balanced(source: str, begin: str, end: str) -> bool:
 
 
 def bilingual_text(path: Path, notebook: Any) -> Iterable[Problem]:
-    """Learner-facing markdown comes in vi/en pairs; answer cells (nbgrader solutions) are the learner's own."""
+    """Learner-facing markdown comes in vi/en pairs; answer cells (nbgrader solutions) are the learner's own
+    and rubric cells the graders' (one cell may hold both languages)."""
     cells = notebook.cells
     index = 0
     while index < len(cells):
         cell = cells[index]
-        if cell.cell_type != "markdown" or nbgrader_meta(cell).get("solution"):
+        if cell.cell_type != "markdown" or nbgrader_meta(cell).get("solution") or is_rubric(cell):
             index += 1
             continue
         language = cell_language(cell)

@@ -25,20 +25,20 @@ def _grader(grade_id: str, *, grade: bool, solution: bool, locked: bool, points:
 
 
 def clean_module_notebook() -> nbformat.NotebookNode:
-    """A small module notebook that follows every convention (10 points, competences of m01)."""
+    """A small module notebook that follows every convention (10 points, competences of m01): a widget
+    exercise graded from its saved answer, a reflection with its rubric apart, an optional coding part."""
     return new_notebook(
         cells=[
             new_markdown_cell("# Chào mừng", metadata={"hocso": {"lang": "vi"}}),
             new_markdown_cell("# Welcome", metadata={"hocso": {"lang": "en"}}),
+            new_code_cell('ChoiceBoard("m01-sort", "data/graded_files.json", FOLDERS)'),
             new_code_cell(
-                "def count_files(names):\n    ### BEGIN SOLUTION\n    return len(names)\n    ### END SOLUTION",
-                metadata=_grader("count_files", grade=False, solution=True, locked=False),
-            ),
-            new_code_cell("assert count_files([]) == 0", metadata={"hocso": {"self_check": True}}),
-            new_code_cell(
-                "assert count_files(['a']) == 1\n### BEGIN HIDDEN TESTS\nassert count_files(['a', 'b']) == 2\n### END HIDDEN TESTS",
+                'from hocso.widgets.grading import Expect, answered, grade_items\nanswered("m01-sort", 1)\n'
+                "### BEGIN HIDDEN TESTS\n"
+                'grade_items("m01-sort", 7, {"a": Expect("docs", vi="Đây là tài liệu.", en="A document.")})\n'
+                "### END HIDDEN TESTS",
                 metadata={
-                    **_grader("count_files_tests", grade=True, solution=False, locked=True, points=7),
+                    **_grader("sort_tests", grade=True, solution=False, locked=True, points=7),
                     "hocso": {"competence": "1.3"},
                 },
             ),
@@ -47,6 +47,16 @@ def clean_module_notebook() -> nbformat.NotebookNode:
                 metadata={
                     **_grader("reflection", grade=True, solution=True, locked=False, points=3),
                     "hocso": {"competence": "5.1"},
+                },
+            ),
+            new_markdown_cell("Thang điểm / Rubric: 3 = ...", metadata={"hocso": {"rubric": True}}),
+            new_markdown_cell("## Đi xa hơn", metadata={"hocso": {"lang": "vi", "track": "go_further"}}),
+            new_markdown_cell("## Go further", metadata={"hocso": {"lang": "en", "track": "go_further"}}),
+            new_code_cell(
+                "def count_files(names):\n    ### BEGIN SOLUTION\n    return len(names)\n    ### END SOLUTION",
+                metadata={
+                    **_grader("count_files", grade=False, solution=True, locked=False),
+                    "hocso": {"track": "go_further", "level": 5},
                 },
             ),
         ]
@@ -89,7 +99,7 @@ def _cell(notebook, grade_id: str):
 
 
 def _duplicate_id(nb) -> None:
-    _cell(nb, "reflection").metadata.nbgrader.grade_id = "count_files_tests"
+    _cell(nb, "reflection").metadata.nbgrader.grade_id = "sort_tests"
 
 
 def _points_on_ungraded(nb) -> None:
@@ -101,19 +111,19 @@ def _no_solution_markers(nb) -> None:
 
 
 def _unbalanced_hidden(nb) -> None:
-    _cell(nb, "count_files_tests").source = "### BEGIN HIDDEN TESTS\nassert count_files(['a']) == 1"
+    _cell(nb, "sort_tests").source = '### BEGIN HIDDEN TESTS\ngrade_items("m01-sort", 7, {})'
 
 
 def _unlocked_tests(nb) -> None:
-    _cell(nb, "count_files_tests").metadata.nbgrader.locked = False
+    _cell(nb, "sort_tests").metadata.nbgrader.locked = False
 
 
 def _unknown_competence(nb) -> None:
-    _cell(nb, "count_files_tests").metadata.hocso.competence = "9.9"
+    _cell(nb, "sort_tests").metadata.hocso.competence = "9.9"
 
 
 def _competence_of_other_module(nb) -> None:
-    _cell(nb, "count_files_tests").metadata.hocso.competence = "6.3"
+    _cell(nb, "sort_tests").metadata.hocso.competence = "6.3"
 
 
 def _missing_en_twin(nb) -> None:
@@ -125,8 +135,8 @@ def _untagged_text(nb) -> None:
 
 
 def _committed_outputs(nb) -> None:
-    nb.cells[3].outputs = [new_output("stream", name="stdout", text="hi\n")]
-    nb.cells[3].execution_count = 4
+    nb.cells[2].outputs = [new_output("stream", name="stdout", text="hi\n")]
+    nb.cells[2].execution_count = 4
 
 
 def _competence_never_graded(nb) -> None:
@@ -137,23 +147,58 @@ def _wrong_points_total(nb) -> None:
     _cell(nb, "reflection").metadata.nbgrader.points = 5
 
 
+def _code_on_the_graded_path(nb) -> None:
+    del _cell(nb, "count_files").metadata.hocso["track"]
+
+
+def _grades_written_code(nb) -> None:
+    _code_on_the_graded_path(nb)
+    _cell(nb, "sort_tests").source += "\nassert count_files([]) == 0"
+
+
+def _no_grader(nb) -> None:
+    _cell(nb, "sort_tests").source = "### BEGIN HIDDEN TESTS\nprint('ok')\n### END HIDDEN TESTS"
+
+
+def _one_language_feedback(nb) -> None:
+    cell = _cell(nb, "sort_tests")
+    cell.source = cell.source.replace(', en="A document."', "")
+
+
+def _rubric_in_answer(nb) -> None:
+    _cell(nb, "reflection").source += "\n\nThang điểm: 3 = đủ ba bước"
+
+
+def _key_in_visible_code(nb) -> None:
+    nb.cells[2].source = 'Quiz("m01-sort", "?", [QuizChoice("a", "A", correct=True)])'
+
+
+def _visible_assert(nb) -> None:
+    cell = _cell(nb, "sort_tests")
+    cell.source = cell.source.replace('answered("m01-sort", 1)', 'assert load_answer("m01-sort")')
+
+
+def _other_spelling(nb) -> None:
+    nb.cells[0].source = "# Chào mừng: xoá tệp thừa"
+
+
 CASES: list[tuple[str, Callable, list[str]]] = [
-    ("duplicate grade id", _duplicate_id, ["grade id 'count_files_tests'", "used by 2 cells"]),
+    ("duplicate grade id", _duplicate_id, ["grade id 'sort_tests'", "used by 2 cells"]),
     (
         "points on ungraded",
         _points_on_ungraded,
-        ["cell 2 (grade id 'count_files')", "has points but is not graded"],
+        ["cell 8 (grade id 'count_files')", "has points but is not graded"],
     ),
-    ("no solution markers", _no_solution_markers, ["cell 2 (grade id 'count_files')", "no solution markers"]),
+    ("no solution markers", _no_solution_markers, ["cell 8 (grade id 'count_files')", "no solution markers"]),
     (
         "unbalanced hidden",
         _unbalanced_hidden,
-        ["cell 4 (grade id 'count_files_tests')", "unbalanced hidden-test markers"],
+        ["cell 3 (grade id 'sort_tests')", "unbalanced hidden-test markers"],
     ),
     (
         "unlocked tests",
         _unlocked_tests,
-        ["cell 4 (grade id 'count_files_tests')", "not locked", "locked = true"],
+        ["cell 3 (grade id 'sort_tests')", "not locked", "locked = true"],
     ),
     ("unknown competence", _unknown_competence, ["competence '9.9' is not in the framework"]),
     (
@@ -163,13 +208,41 @@ CASES: list[tuple[str, Callable, list[str]]] = [
     ),
     ("missing translation", _missing_en_twin, ["cell 0", "vi text has no en twin"]),
     ("untagged text", _untagged_text, ["cell 2", "learner text has no language tag"]),
-    ("committed outputs", _committed_outputs, ["cell 3", "committed outputs"]),
+    ("committed outputs", _committed_outputs, ["cell 2", "committed outputs"]),
     (
         "competence never graded",
         _competence_never_graded,
         ["modules[0].competences (module m01)", "lists 5.1 but no graded cell", "fix: tag a graded cell"],
     ),
     ("points total", _wrong_points_total, ["modules[0].points (module m01)", "says 10 but", "add up to 12"]),
+    (
+        "code exercise on the graded path",
+        _code_on_the_graded_path,
+        ["cell 8 (grade id 'count_files')", "a code exercise on the graded path", 'track = "go_further"'],
+    ),
+    (
+        "grades written code",
+        _grades_written_code,
+        ["cell 3 (grade id 'sort_tests')", "grades code the learner writes (count_files)"],
+    ),
+    ("no grader", _no_grader, ["cell 3 (grade id 'sort_tests')", "does not score a saved answer"]),
+    (
+        "feedback in one language",
+        _one_language_feedback,
+        ["cell 3 (grade id 'sort_tests'), line 1", "a graded item has no en explanation"],
+    ),
+    (
+        "rubric in the answer cell",
+        _rubric_in_answer,
+        [
+            "cell 4 (grade id 'reflection')",
+            "rubric is inside the answer cell",
+            "metadata.hocso.rubric = true",
+        ],
+    ),
+    ("key in visible code", _key_in_visible_code, ["cell 2", "learners can read the answer key"]),
+    ("visible assert", _visible_assert, ["cell 3 (grade id 'sort_tests')", "bare AssertionError"]),
+    ("other spelling", _other_spelling, ["cell 0", "writes 'xoá'", "the course writes 'xóa'"]),
 ]
 
 
@@ -222,8 +295,26 @@ def test_cli_exit_codes_and_json(course_copy: Path) -> None:
     _write(course_copy, notebook)
     result = runner.invoke(cli, ["check", "--course", str(course_copy)])
     assert result.exit_code == 1
-    assert "notebooks/m01/m01_welcome.ipynb: cell 4 (grade id 'count_files_tests')" in result.output
+    assert "notebooks/m01/m01_welcome.ipynb: cell 3 (grade id 'sort_tests')" in result.output
     result = runner.invoke(cli, ["check", "--course", str(course_copy), "--json"])
     records = json.loads(result.stdout)
     assert {"file", "where", "message", "fix"} <= set(records[0])
     assert any(r["file"] == "notebooks/m01/m01_welcome.ipynb" for r in records)
+
+
+def test_the_committed_course_passes() -> None:
+    """The course as committed: every rule, every module and app (the rules above, on the real thing)."""
+    root = Path(__file__).resolve().parents[2]
+    problems = [p.render(root) for p in check_course(load_course(root))]
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_catalog_spelling_is_checked(course_copy: Path) -> None:
+    from hocso.course_check import catalog_spelling
+
+    found = list(
+        catalog_spelling(
+            load_course(course_copy).glossary, {"widgets.x": {"vi": "Khoá tài khoản", "en": "Lock"}}
+        )
+    )
+    assert [(p.where, p.message) for p in found] == [("widgets.x", "writes 'Khoá'")]
