@@ -36,6 +36,11 @@ def group_level(module: Module, group: str | None) -> int | None:
         ) from None
 
 
+def in_reach(exercise_level: int | None, target: int | None) -> bool:
+    """The one rule: an exercise is in a group's edition when it has no level or is at or below the target."""
+    return target is None or exercise_level is None or exercise_level <= target
+
+
 def in_edition(cell: Any, language: LanguageCode | None, level: int | None) -> bool:
     """Whether a cell belongs to the edition of `language` (None: both) and `level` (None: all)."""
     if (
@@ -44,8 +49,7 @@ def in_edition(cell: Any, language: LanguageCode | None, level: int | None) -> b
         and cell_language(cell) not in (None, language)
     ):
         return False
-    cell_at = cell_level(cell)
-    return level is None or cell_at is None or cell_at <= level
+    return in_reach(cell_level(cell), level)
 
 
 def edition_cells(cells: Iterable[Any], language: LanguageCode | None, level: int | None) -> list[Any]:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from hocso.config import Course
+from hocso.editions import in_reach
 from hocso.roster import Roster
 
 __all__ = ["PROFILE_COLUMNS", "LevelRule", "competence_profile", "pre_post_gain", "roster_frame"]
@@ -86,13 +87,15 @@ def competence_profile(
     """
     rule = rule or LevelRule(course.info.pass_mark)
     graded = exercises[(exercises["kind"] != "pre_test") & exercises["competence"].notna()]
-    parts = graded.groupby(["module", "competence"], as_index=False)["max_points"].sum()
+    # each learner is measured on the exercises of their group's edition (hocso.editions)
+    reach = exercises_in_reach(course, graded)
+    parts = reach.groupby(["group", "module", "competence"], as_index=False)["max_points"].sum()
     learners = roster_frame(roster)
     if parts.empty or learners.empty:
         return pd.DataFrame(columns=list(PROFILE_COLUMNS))
 
     earned = _points_per_part(scores, graded)
-    grid = learners.merge(parts, how="cross")
+    grid = learners.merge(parts, on="group")
     grid = grid.merge(earned, on=["learner_id", "module", "competence"], how="left")
     grid["points"] = grid["points"].fillna(0.0)
     module_target = _lookup(grid, ["module", "group"], _module_targets(course))
@@ -153,6 +156,19 @@ def pre_post_gain(
     gains.index = gains.index.astype(str)
     table = roster_frame(roster).merge(gains, left_on="learner_id", right_index=True)
     return table[columns].sort_values("learner_id", ignore_index=True)
+
+
+def exercises_in_reach(course: Course, exercises: pd.DataFrame) -> pd.DataFrame:
+    """`exercises` once per learner group, keeping the cells that group's edition holds (a `group` column)."""
+    targets = _module_targets(course)
+    frames = []
+    for group in course.framework.group_ids:
+        keep = [
+            in_reach(None if pd.isna(level) else int(level), int(targets.get((module, group), 8)))
+            for module, level in zip(exercises["module"], exercises["level"], strict=True)
+        ]
+        frames.append(exercises[keep].assign(group=group))
+    return pd.concat(frames, ignore_index=True) if frames else exercises.assign(group=pd.Series(dtype=str))
 
 
 def _points_per_part(scores: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:

@@ -110,7 +110,7 @@ def _take_categorical(values: pd.Series, codes: np.ndarray) -> pd.Categorical:
 
 
 def exercise_table(course: Course) -> pd.DataFrame:
-    """The course's graded cells (module, notebook, grade_id, competence, max_points, manual, kind)."""
+    """The course's graded cells (module, notebook, grade_id, competence, max_points, manual, kind, level)."""
     kinds = {module.id: module.kind for module in course.modules}
     rows = [
         {
@@ -121,10 +121,11 @@ def exercise_table(course: Course) -> pd.DataFrame:
             "max_points": exercise.points,
             "manual": exercise.manual,
             "kind": kinds[exercise.module],
+            "level": exercise.level,
         }
         for exercise in course_exercises(course)
     ]
-    columns = ["module", "notebook", "grade_id", "competence", "max_points", "manual", "kind"]
+    columns = ["module", "notebook", "grade_id", "competence", "max_points", "manual", "kind", "level"]
     table = pd.DataFrame(rows, columns=columns)
     return table.drop_duplicates(["module", "notebook", "grade_id"])
 

@@ -12,7 +12,13 @@ import pandas as pd
 
 from hocso.config import Course
 from hocso.errors import HocsoError
-from hocso.reports.levels import LevelRule, competence_profile, pre_post_gain, roster_frame
+from hocso.reports.levels import (
+    LevelRule,
+    competence_profile,
+    exercises_in_reach,
+    pre_post_gain,
+    roster_frame,
+)
 from hocso.reports.scores import exercise_table
 from hocso.roster import Roster
 
@@ -86,7 +92,7 @@ def build_report(
         group=group,
         module=module,
         profile=profile,
-        learners=learner_summary(scores, selected, exercises, profile),
+        learners=learner_summary(course, scores, selected, exercises, profile),
         by_unit=competence_distribution(profile, "unit"),
         by_group=competence_distribution(profile, "group"),
         below_target=profile[profile["below_target"]].drop(columns=["below_target"]).reset_index(drop=True),
@@ -150,20 +156,23 @@ def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark
 
 
 def learner_summary(
-    scores: pd.DataFrame, roster: Roster, exercises: pd.DataFrame, profile: pd.DataFrame
+    course: Course, scores: pd.DataFrame, roster: Roster, exercises: pd.DataFrame, profile: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per learner: points over the counted modules, modules submitted, competences below target."""
-    counted = exercises[exercises["kind"] != "pre_test"]
+    """One row per learner: points over the counted modules of their group's edition, modules
+    submitted, competences below target."""
+    counted = exercises_in_reach(course, exercises[exercises["kind"] != "pre_test"])
     keys = ["module", "notebook", "grade_id"]
+    learners = roster_frame(roster)
     rows = scores[["learner_id", *keys, "points"]].astype({"learner_id": str, **{k: str for k in keys}})
-    rows = rows.merge(counted[keys], on=keys)
+    rows = rows.merge(learners[["learner_id", "group"]], on="learner_id")
+    rows = rows.merge(counted[[*keys, "group"]], on=[*keys, "group"])
     per_learner = rows.groupby("learner_id").agg(
         points=("points", "sum"), modules_submitted=("module", "nunique")
     )
-    table = roster_frame(roster).merge(per_learner, left_on="learner_id", right_index=True, how="left")
+    table = learners.merge(per_learner, left_on="learner_id", right_index=True, how="left")
     table["points"] = table["points"].fillna(0.0)
     table["modules_submitted"] = table["modules_submitted"].fillna(0).astype("int64")
-    table["max_points"] = float(counted["max_points"].sum())
+    table["max_points"] = table["group"].map(counted.groupby("group")["max_points"].sum()).fillna(0.0)
     table["score"] = (table["points"] / table["max_points"]).where(table["max_points"] > 0, 0.0)
     below = (
         profile.groupby("learner_id")["below_target"].sum() if not profile.empty else pd.Series(dtype="int64")
