@@ -40,7 +40,8 @@ class PrivacyCheckup(GradedWidget):
     """Settings to choose, then Check; with `photo` (a path or bytes) also its location and a Remove button.
 
     `result` is `{setting: True if the choice is safe}` after Check; `photo_metadata` and
-    `clean_metadata` hold what the photo (and its stripped copy) reveal.
+    `clean_metadata` hold what the photo (and its stripped copy) reveal. `settings=False` shows the
+    photo part only: practice beside a graded settings screen, whose answers its Check would give away.
     """
 
     def __init__(
@@ -49,6 +50,7 @@ class PrivacyCheckup(GradedWidget):
         *,
         photo: str | os.PathLike[str] | bytes | None = None,
         clean_path: str | os.PathLike[str] | None = None,
+        settings: bool = True,
         language: str | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
@@ -62,7 +64,7 @@ class PrivacyCheckup(GradedWidget):
         self.clean_metadata: PhotoMetadata | None = None
         self.choices: dict[str, w.ToggleButtons] = {}
         rows: list[w.Widget] = []
-        for setting, options in SETTINGS.items():
+        for setting, options in SETTINGS.items() if settings else ():
             labels = [(t(f"widgets.privacy.option.{option}", lang), option) for option in options]
             self.choices[setting] = toggle = w.ToggleButtons(
                 options=labels, value=None, style={"button_width": "9em"}
@@ -76,12 +78,11 @@ class PrivacyCheckup(GradedWidget):
         self.check_button = big_button(t("widgets.privacy.check", lang), "primary")
         self.check_button.on_click(lambda _: self.check())
         self.advice = w.HTML(layout=full_width())
-        children: list[w.Widget] = [
-            w.HTML(heading(t("widgets.privacy.title", lang))),
-            *rows,
-            self.check_button,
-            self.advice,
-        ]
+        children: list[w.Widget] = (
+            [w.HTML(heading(t("widgets.privacy.title", lang))), *rows, self.check_button, self.advice]
+            if settings
+            else []
+        )
         self.photo_view = w.Image(format="jpeg", layout=w.Layout(width="14em"))
         self.photo_info = w.HTML(layout=full_width())
         self.strip_button = big_button(t("widgets.privacy.strip", lang), "warning")
