@@ -1,8 +1,9 @@
 """One-time codes (module m03): compute them with pyotp, and spot messages that ask you to share one.
 
 A code the bank sends is only safe while it stays with you; every scam script ends with "read me the
-code". So a message that *asks* for a code is a red flag, while the bank's own notice ("never share
-this code") is not.
+code". So a message that *asks* for a code is a scam, whatever else it says: "đọc mã OTP cho em,
+tuyệt đối không chia sẻ cho người khác nhé" is still a request. Only the bank's own notice, which
+says "never share this code" and asks for nothing, is not.
 """
 
 from __future__ import annotations
@@ -21,8 +22,14 @@ from hocso.safety.text import normalize_for_matching
 PERIOD = 30
 
 # Both sides of the rule are matched on folded, lower-case text ("ma otp" == "mã OTP").
-_CODE = r"(?:ma\s*)?(?:otp|ma xac (?:thuc|nhan|minh)|ma kich hoat|ma (?:so|bao mat)|(?:the |that |your |verification |security |login |one[- ]time )?(?:code|passcode))"
-_SHARE_VERB = r"(?:doc|gui|cung cap|chia se|nhap|dua|bao|cho (?:anh|chi|em|toi|minh)|nhan tin|read|send|share|give|tell|forward|text|provide|reply with|confirm)"
+_CODE = (
+    r"(?:ma\s*)?(?:otp|ma xac (?:thuc|nhan|minh)|ma kich hoat|ma (?:so|bao mat)"
+    r"|(?:the |that |your |verification |security |login |one[- ]time )?(?:code|passcode)"
+    r"|(?:(?:\d|bon|sau|tam|may) (?:chu )?so|day so|con so) (?:vua|moi|da|trong tin|tren man|gui ve|ve may|ngan hang)"
+    r"|(?:\d|six|four|eight)[- ]digits? (?:you (?:just )?(?:got|received)|on your screen|we sent|in the (?:sms|text)))"
+)
+"""A one-time code, also when it is not named: "6 số vừa nhận", "dãy số", "the 6 digits"."""
+_SHARE_VERB = r"(?:doc|gui|cung cap|chia se|nhap|dua|bao|cho (?:anh|chi|em|toi|minh)|nhan tin|read|send|share|give|tell|forward|text|type|provide|reply with|confirm)"
 _REQUEST = [
     re.compile(rf"\b{_SHARE_VERB}\b[^.!?\n]{{0,40}}\b{_CODE}"),
     re.compile(
@@ -63,16 +70,40 @@ def random_secret() -> str:
     return pyotp.random_base32()
 
 
+_NEGATION = (
+    r"\b(?:(?<!neu )khong|(?<!ung )(?<!su )(?<!tin )(?<!noi )(?<!xay )dung|chua bao gio|never|do not|don't|dont"
+    r"|will not|won't|beware of)\b"
+)
+_WARNED_VERB = (
+    r"(?:yeu cau|chia se|cung cap|chuyen|bam|nhan vao|cai|tai (?:ve|app|ung dung)|tra loi|doc|gui|tiet lo|ask|share"
+    r"|give|tell|click|tap|install|transfer|send|reply|call|disclose|pay|read)"
+)
+_WARNING_CLAUSE = re.compile(rf"{_NEGATION}(?: \w+){{0,3}}? {_WARNED_VERB}\b[^,;:.!?\n]*")
+"""A warning clause ("không chia sẻ mã này cho bất kỳ ai", "we will never ask you to send it"), from its
+negation to the next comma or full stop: it protects the reader, and nothing else in the message."""
+_FOR_THE_SPEAKER = re.compile(
+    rf"\b{_SHARE_VERB}\b[^,;:.!?\n]{{0,40}}\b{_CODE}\b[^,;:.!?\n]{{0,20}}"
+    r"\b(?:cho (?:em|anh|toi|minh|chung toi|ben (?:em|toi|minh))|to me|to us)\b"
+)
+"""A code asked for the speaker ("đọc mã OTP cho em"): a request even after "đừng sợ" or "không cần lo"."""
+
+
 def asks_for_otp(message: str) -> bool:
     """True when `message` asks the reader to read out, send or type a one-time code for someone.
 
-    A sentence that only warns ("Không chia sẻ mã này cho bất kỳ ai") is not a request, even though
-    it names the code and a sharing verb; a request elsewhere in the same message still counts.
+    Anyone asking for the code is a scammer, whatever else the message says: a "do not share it with
+    anyone else" inside the request ("chị đọc mã OTP cho em, tuyệt đối không chia sẻ cho người khác
+    nhé") does not make it safe. Only the warning clause itself is set aside, so the bank's own notice
+    ("Mã OTP của quý khách là ... Không chia sẻ mã này cho bất kỳ ai"), which asks nothing, is not a
+    request.
     """
-    for sentence in re.split(r"(?<=[.!?\n])\s*|;", normalize_for_matching(message)):
-        if not sentence or WARNING_SENTENCE.search(sentence):
+    for sentence in re.split(r"(?<=[.!?\n])\s*", normalize_for_matching(message)):
+        if not sentence:
             continue
-        if any(pattern.search(sentence) for pattern in _REQUEST):
+        if any(_FOR_THE_SPEAKER.search(clause.group()) for clause in _WARNING_CLAUSE.finditer(sentence)):
+            return True
+        rest = _WARNING_CLAUSE.sub(" ", sentence)
+        if any(pattern.search(rest) for pattern in _REQUEST):
             return True
     return False
 

@@ -61,6 +61,42 @@ def test_notices_and_ordinary_messages_are_not_requests(message: str) -> None:
     assert not asks_for_otp(message)
 
 
+# Issue 15 defect 2: "do not share it with anyone else" inside a request, a request typed without
+# diacritics and a code not named "OTP" are all requests for the code. The old rule skipped every
+# sentence holding a warning and knew no "6 số", so the first and third came out safe.
+ISSUE_15_REQUESTS = [
+    "Chị ơi em là nhân viên ngân hàng, chị đọc mã OTP cho em, tuyệt đối không chia sẻ cho người khác nhé",
+    "Chi doc ma OTP cho em nhe",
+    "Chị đọc giúp em 6 số vừa nhận nhé",
+]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        *ISSUE_15_REQUESTS,
+        "Đừng sợ chị đọc mã OTP cho em",
+        "Không chia sẻ cho ai nhưng chị đọc mã OTP cho em nhé",
+        "Để không bị khóa tài khoản, chị đọc mã OTP cho em",
+        "Read me the 6 digits you just got, and never share them with anyone else",
+    ],
+)
+def test_a_request_is_a_request_whatever_else_it_says(message: str) -> None:
+    assert asks_for_otp(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Tôi đã mua 6 số vé số",
+        "Gửi anh 4 số cuối tài khoản để đối chiếu hóa đơn",
+        "Your code is 123456. Never share it.",
+    ],
+)
+def test_numbers_that_are_not_a_code_are_not_requests(message: str) -> None:
+    assert not asks_for_otp(message)
+
+
 def test_a_request_after_a_warning_still_counts() -> None:
     assert asks_for_otp(
         "Không chia sẻ mã cho người lạ. Nhưng em là nhân viên ngân hàng, chị đọc mã OTP cho em."
