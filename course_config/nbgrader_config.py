@@ -25,15 +25,20 @@ c.CourseDirectory.source_directory = str(_course.notebooks_dir)
 c.CourseDirectory.db_url = gradebook_url(_course)
 c.Exchange.root = str(_runtime / "exchange")
 
-# Learner-safe releases, for plain nbgrader too: rubric cells never leave the source, and a cleared
-# code cell is a comment to write code in, not `raise NotImplementedError()` (Run All keeps going).
-from hocso.graders.rubrics import DropRubricCells  # noqa: E402
-from nbgrader.converters import GenerateAssignment  # noqa: E402
+# What learners receive, for plain nbgrader too: rubric cells never leave the source, a cleared code
+# cell is a comment to write code in (not `raise NotImplementedError()`, so Run All keeps going), and
+# feedback pages show the graded cells' reasons without their code (hocso.graders.learner_views).
+from hocso.graders.learner_views import DropRubricCells, HideCodeInFeedback  # noqa: E402
+from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
 
 from hocso.editions import CODE_STUB  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [
     DropRubricCells,
     *GenerateAssignment.class_traits()["preprocessors"].default(),
+]
+c.GenerateFeedback.preprocessors = [
+    HideCodeInFeedback,
+    *GenerateFeedback.class_traits()["preprocessors"].default(),
 ]
 c.ClearSolutions.code_stub = {"python": CODE_STUB}

@@ -85,3 +85,64 @@ def _collect_from(
             report.collected.append(label)
             break
     return report
+
+
+def collect_from_exchange(course: Course, module_id: str, learners: set[str] | None = None) -> CollectReport:
+    """Take each learner's newest submission of the module from nbgrader's exchange (`ExchangeCollect`,
+    so the widget answers files come along) into `submitted/`; a learner whose submission was
+    replaced by a newer one is graded again by the next autograde."""
+    import logging
+
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeError
+    from nbgrader.exchange.default import ExchangeCollect
+
+    from hocso.lab.exchange import exchange_root, nbgrader_config
+
+    module = course.module(module_id)
+    inbound = exchange_root(course) / course.id / "inbound"
+    if not inbound.is_dir():
+        raise SubmissionError(
+            f"{inbound} does not exist: nothing was released through the exchange yet "
+            f"(learners get {module.id} with `hocso lab`); or collect an LMS download with --from"
+        )
+    runtime = course_runtime_dir(course)
+    before = {p.parent.name: _stamp(p) for p in (runtime / "submitted").glob(f"*/{module.id}/timestamp.txt")}
+    config = nbgrader_config(course)
+    config.CourseDirectory.assignment_id = module.id
+    config.ExchangeCollect.update = True
+    config.ExchangeCollect.check_owner = False  # one machine: every submission belongs to the same OS user
+    report = CollectReport()
+    candidates = sorted({p.name.split("+", 1)[0] for p in inbound.glob(f"*+{module.id}+*")})
+    for learner in candidates:
+        if learners is not None and learner not in learners:
+            report.unknown.append(f"{learner} (exchange)")
+    for learner in candidates:
+        if learners is not None and learner not in learners:
+            continue
+        config.CourseDirectory.student_id = learner
+        collector = ExchangeCollect(
+            coursedir=CourseDirectory(config=config),
+            authenticator=Authenticator(config=config),
+            config=config,
+            log=logging.getLogger("hocso.graders.collect"),
+        )
+        try:
+            collector.start()
+        except (ExchangeError, OSError) as error:
+            report.unreadable.append(f"{learner} (exchange): {error}")
+            continue
+        stamp = _stamp(runtime / "submitted" / learner / module.id / "timestamp.txt")
+        if stamp is not None and stamp != before.get(learner):
+            # the done marker of an older submission's grading would make autograde skip this one
+            shutil.rmtree(runtime / "autograded" / learner / module.id, ignore_errors=True)
+        report.collected.append(f"{learner} (exchange, {stamp})")
+    return report
+
+
+def _stamp(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None

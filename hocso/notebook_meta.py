@@ -11,7 +11,7 @@ a small `cell.metadata.hocso` table:
                 the cells at or below the module's target level for that group (`hocso.editions`).
     track       "go_further" on the cells of an optional, ungraded coding section.
     rubric      true on a markdown cell holding a reflection's rubric: for graders only, so nbgrader's
-                generate step drops it from every release (`hocso.graders.rubrics`).
+                generate step drops it from every release (`hocso.graders.learner_views`).
 
 Code cells are shared by both languages; their printed text comes from `hocso.i18n.t`.
 """

@@ -56,7 +56,10 @@ def test_collect_autograde_feedback_export(grading_course, tmp_path: Path):
     results = {r["learner"]: r for r in json.loads(graded.output)["results"]}
     assert results["an"]["score"] == 3 and results["binh"]["score"] == 0
     assert runner.invoke(cli, ["grade", "feedback", MODULE, *course]).exit_code == 0
-    assert list((course_runtime_dir(grading_course) / "feedback" / "an" / MODULE).glob("*.html"))
+    pages = list((course_runtime_dir(grading_course) / "feedback" / "an" / MODULE).glob("*.html"))
+    assert pages
+    page = pages[0].read_text(encoding="utf-8")  # learners see the results, not the (test) code
+    assert "Score: 3" in page and "def add" not in page and "assert add" not in page
     out = tmp_path / "grades.csv"
     exported = runner.invoke(cli, ["grade", "export", "--output", str(out), *course])
     assert exported.exit_code == 0, exported.output
