@@ -1,51 +1,54 @@
 """Hands-on widgets for the course, and the answers they save for grading.
 
-Authoring recipe (one notebook per module folder, as course.toml lays them out):
+Authoring recipe for a graded exercise (the learner decides, classifies, orders; never writes code):
 
-1. An ordinary (not graded) code cell places the widget; `question_id` names the saved answer:
+1. An ordinary code cell places the widget; `question_id` names the saved answer, and no answer key
+   is in it (learners can read this cell):
 
-       from hocso.widgets import Quiz, QuizChoice
-       Quiz("q-otp", {"vi": "Ai được biết mã OTP?", "en": "Who may know your OTP?"}, [
-           QuizChoice("bank", {"vi": "Nhân viên ngân hàng", "en": "A bank employee"}),
-           QuizChoice("never", {"vi": "Không ai cả", "en": "Nobody"}, correct=True),
-       ])
+       from hocso.widgets import ChoiceBoard
+       ChoiceBoard("m04-inbox", "data/graded_inbox.json",
+                   {"scam": {"vi": "Lừa đảo", "en": "Scam"}, "safe": {"vi": "An toàn", "en": "Safe"}},
+                   phone=True)
 
-   When the learner answers (Check, Flag, Mark...), the widget saves the answer to
-   `<notebook stem>.answers.json` next to the notebook. Creating the widget never overwrites an
-   answer, so nbgrader's re-run keeps the learner's file, and a reopened notebook shows the answer.
+   Every change is saved at once to `<notebook stem>.answers.json` next to the notebook (see
+   `hocso.widgets.graded`), which travels with the submission; running the cell again, after a
+   kernel restart or a browser reload, shows the saved answer.
 
-2. A graded test cell (nbgrader "Autograder tests", with points) reads it in one line:
+2. An nbgrader autograder test cell (locked, with points and `metadata.hocso.competence`) says
+   whether everything is answered, and keeps the key in its hidden tests:
 
-       from hocso.widgets.answers import load_answer
-       assert load_answer("q-otp") == ["never"]
+       from hocso.widgets.grading import Expect, answered, grade_items
+       answered("m04-inbox", 10)
+       ### BEGIN HIDDEN TESTS
+       grade_items("m04-inbox", 5, {
+           "g1": Expect("scam", vi="Ngân hàng không gửi link qua SMS.", en="Banks do not text links."),
+           ...
+       })
+       ### END HIDDEN TESTS
 
-   A missing, damaged or unanswered file raises `AnswerMissing` with a message naming the file and
-   what to do: that cell scores zero and the rest of the notebook is graded as usual. For partial
-   credit, give each item its own graded cell and read one part of the answer:
+   Each item earns its share of the points and prints ✅/❌ with its reason in the learner's language
+   (the feedback page shows these lines); nothing raises, so no learner sees a traceback.
 
-       assert load_answer("inbox", "vi-s01") == "scam"   # one message of PhishingInbox("inbox", ...)
-
-What each widget saves under its id (read `value`/`result` in code, `load_answer(id)` in grading):
-Quiz → sorted list of choice keys; PhishingInbox → {message id: "scam" | "safe"};
-ClaimChecker → {claim id: "supported" | "unsupported" | "needs_checking"}; PrivacyCheckup → {setting: choice}.
-Other widgets (PasswordMeter, OtpDemo, UrlInspector, QrPayCheck, ProgressPanel) are for exploring and
-save nothing.
+What each widget saves under its id: ChoiceBoard, PhishingInbox, ClaimChecker, PrivacyCheckup →
+{item: choice}; Quiz → sorted list of choice keys; StepOrder → step ids in the learner's order.
+A Quiz with no `correct=True` choice is a graded question (no verdict shown); PhishingInbox,
+ClaimChecker and a Quiz with correct choices reveal the truth on Check, so they are for practice.
+Other widgets (PasswordMeter, OtpDemo, UrlInspector, QrPayCheck, ProgressPanel) save nothing.
 
 Rules for authors: run your notebook where it lives (`notebooks/<module>/`) and its answers stay in
-the kernel's memory, so no answers file lands in the course source (nbgrader would release it to
-learners and copy it over their answers when autograding); never commit a `*.answers.json`. With
-several notebooks in one folder, call `use_answers_file("<stem>.answers.json")` at the top of each.
-Voila apps and tests may pass `answers_file=` to a widget or set `HOCSO_ANSWERS_FILE`.
-Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`), and is
-testable without a browser: set its controls' values, `.click()` its buttons, read `value`/`result`.
+the kernel's memory, so no answers file lands in the course source; never commit a `*.answers.json`.
+With several notebooks in one folder, call `use_answers_file("<stem>.answers.json")` at the top of
+each. Every widget takes `language="vi" | "en"` (default: `hocso.i18n.current_language()`), and is
+testable without a browser: set its controls' values, `.click()` its buttons, read `value`.
 
+    ChoiceBoard(qid, items, choices, phone=False)        StepOrder(qid, {step: text})
+    Quiz(qid, prompt, [QuizChoice(key, text)], multiple=False)
     AssistantChat(graded=False)  # the course assistant, with a preview of what is hidden before sending
     PasswordMeter(user_inputs=("Lan", "1990"))            OtpDemo(secret=None, live=True)
     PhishingInbox("inbox", messages=None)  # None: the course's message set, in the widget's language
     UrlInspector("https://...")                           QrPayCheck(payload, expected_account="...")
-    PrivacyCheckup("privacy", photo="beach.jpg")          ProgressPanel({"4.2": 0.8}, course=course)
+    PrivacyCheckup("privacy", photo="beach.jpg")          ProgressPanel(course=course)
     ClaimChecker("claims", {"c1": "claim"}, {"Source": "text"}, expected={"c1": "supported"})
-    Quiz("q1", prompt, [QuizChoice("a", text, correct=True, why=...)], multiple=False)
 """
 
 from __future__ import annotations
