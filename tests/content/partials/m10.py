@@ -1,32 +1,35 @@
-"""Partly right m10 submissions: source of a solution cell by grade_id, and the exact score expected.
+"""m10 answers as the widgets save them: every graded question fully right, and partly right learners.
 
-Autograded total is 8 (the reflection's 2 points are graded by hand).
+Autograded total 10 (the reflection's 2 points are graded by hand): m10-hide 3 (6 pieces x 0.5),
+m10-prompt 2 (4 parts x 0.5), m10-safe-to-send 3 (6 options x 0.5), m10-preview 2 (4 previews x 0.5,
+level 3: not in the citizens' edition).
 """
 
-NO_EMAIL = """import re
-
-def redact_simple(text):
-    text = re.sub(r"(?<!\\d)\\d{12}(?!\\d)", "[CCCD]", text)
-    return re.sub(r"(?<!\\d)0\\d{3}[ .]?\\d{3}[ .]?\\d{3}(?!\\d)", "[SĐT]", text)
-"""
-
-PHONE_TOGETHER_ONLY = """import re
-
-def redact_simple(text):
-    text = re.sub(r"(?<!\\d)\\d{12}(?!\\d)", "[CCCD]", text)
-    text = re.sub(r"(?<!\\d)0\\d{9}(?!\\d)", "[SĐT]", text)
-    return re.sub(r"[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+", "[EMAIL]", text)
-"""
-
-CONTEXT_AS_IS = """def build_prompt(role, task, context, fmt):
-    return f"Vai trò: {role}\\nNhiệm vụ: {task}\\nBối cảnh: {context}\\nĐịnh dạng: {fmt}"
-"""
+CORRECT = {
+    "m10-hide": {"p1": "hide", "p2": "keep", "p3": "hide", "p4": "hide", "p5": "hide", "p6": "keep"},
+    "m10-prompt": {"role": "r2", "task": "t1", "context": "c3", "format": "f2"},
+    "m10-safe-to-send": ["masked", "procedure", "summary"],
+    "m10-preview": {"v1": "send", "v2": "fix", "v3": "fix", "v4": "send"},
+}
 
 CASES = [
-    # E-mails are not hidden: loses m10-redact-email (1) and the hidden part of m10-prompt-redacted (1).
-    {"edits": {"m10-redact-code": NO_EMAIL}, "expected": 6},
-    # "0912 000 123" is not seen as a phone number: loses m10-redact-phone (1).
-    {"edits": {"m10-redact-code": PHONE_TOGETHER_ONLY}, "expected": 7},
-    # The context is sent as it is: loses m10-prompt-redacted (1).
-    {"edits": {"m10-prompt-code": CONTEXT_AS_IS}, "expected": 7},
+    # Hides everything, harmless details too (loses p2, p6: 2 x 0.5); pastes the full list as context
+    # (loses 0.5); thinks asking about the password is fine (loses 0.5); trusts every preview (2 x 0.5):
+    # 2 + 1.5 + 2.5 + 1.
+    {
+        "answers": {
+            "m10-hide": {k: "hide" for k in CORRECT["m10-hide"]},
+            "m10-prompt": {**CORRECT["m10-prompt"], "context": "c2"},
+            "m10-safe-to-send": ["masked", "password", "procedure", "summary"],
+            "m10-preview": {"v1": "send", "v2": "send", "v3": "send", "v4": "send"},
+        },
+        "expected": 7.0,
+    },
+    # Only exercise 1 done, half of it: keeps the ID number, the phone and the OTP (3 of 6 right).
+    {
+        "answers": {
+            "m10-hide": {"p1": "keep", "p2": "keep", "p3": "keep", "p4": "hide", "p5": "keep", "p6": "keep"}
+        },
+        "expected": 1.5,
+    },
 ]
