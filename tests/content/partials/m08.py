@@ -1,27 +1,43 @@
-"""Partly right m08 submissions: source of a solution cell by grade_id, and the exact score expected.
+"""m08 graded by widgets: every graded question's right answer as the widgets save it, and half-right learners.
 
-Autograded total is 5 (the reflection's 2 points are graded by hand).
+Autograded total is 18 (exercise 4 at level 3 is left out of the citizens' edition); the reflection's
+2 points are graded by hand. Points are split evenly over each exercise's items; the step order earns
+the share of step pairs in the right order.
 """
 
-GOV_ANYWHERE = """def reliability_score(source):
-    score = int("gov.vn" in source["domain"])  # "gov.vn.tin-gia.example" fools it
-    score += int(bool(source["author"])) + int(bool(source["date"])) + int(bool(source["cites"]))
-    return score - int(bool(source["sensational"]))
-
-
-def rank_sources(sources):
-    return [s["id"] for s in sorted(sources, key=lambda s: (-reliability_score(s), s["id"]))]
-"""
-
-NO_DATE_CASE = """from datetime import date
-
-def is_recycled(path, event_date):
-    return read_photo_metadata(path).taken.date() < event_date  # crashes on a photo without a date
-"""
+CORRECT = {
+    "m08-sources": {
+        "s1": "reliable",
+        "s2": "unreliable",
+        "s3": "unreliable",
+        "s4": "reliable",
+        "s5": "needs_checking",
+        "s6": "needs_checking",
+        "s7": "unreliable",
+    },
+    "m08-photos": {"ph1": "old", "ph2": "fits", "ph3": "fits", "ph4": "old", "ph5": "unknown"},
+    "m08-search": {"q1": "helps", "q2": "no", "q3": "helps", "q4": "no", "q5": "helps", "q6": "no"},
+    "m08-lateral": ["stop", "investigate_source", "find_coverage", "trace_original", "decide"],
+}
 
 CASES = [
-    # A look-alike domain containing "gov.vn" scores as official: loses m08-score (1).
-    {"edits": {"m08-rank-code": GOV_ANYWHERE}, "expected": 4},
-    # A stripped photo crashes: loses m08-recycled-hidden (1).
-    {"edits": {"m08-recycled-code": NO_DATE_CASE}, "expected": 4},
+    # Sources: trusts everything (s1, s4 right: 2 x 1); photos: "fits" for all (ph2, ph3 right: 2 x 1).
+    {
+        "answers": {
+            "m08-sources": {f"s{n}": "reliable" for n in range(1, 8)},
+            "m08-photos": {f"ph{n}": "fits" for n in range(1, 6)},
+        },
+        "expected": 4,
+    },
+    # Lateral reading with "stop" moved last: the 4 pairs with stop are wrong, 6 of 10 right (3 x 0.6 =
+    # 1.8); searches: "helps" for all (q1, q3, q5 right: 3 x 0.5 = 1.5); sources: "needs checking" for
+    # all (s5, s6 right: 2 x 1).
+    {
+        "answers": {
+            "m08-lateral": ["investigate_source", "find_coverage", "trace_original", "decide", "stop"],
+            "m08-search": {f"q{n}": "helps" for n in range(1, 7)},
+            "m08-sources": {f"s{n}": "needs_checking" for n in range(1, 8)},
+        },
+        "expected": 5.3,
+    },
 ]
