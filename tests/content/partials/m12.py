@@ -1,25 +1,54 @@
-"""Partly right m12 submissions: source of a solution cell by grade_id, and the exact score expected.
+"""m12 graded by widgets: every graded question's fully right answer, and partly right learners.
 
-Autograded total is 6 (the reflection's 2 points are graded by hand).
+Points: m12-store 4 (8 app pages, 0.5 each, level 1), m12-permissions 3 (6 requests, 0.5 each,
+level 2), m12-settings 2 (4 settings, 0.5 each, level 2), m12-trouble 2 (4 problems, 0.5 each,
+level 3); 11 autograded points, plus a 2-point reflection graded by hand.
 """
 
-TEXT_MODE = """def sha256_of(path):
-    return hashlib.sha256(open(path, encoding="utf-8").read().encode()).hexdigest()  # text mode
-"""
-
-EXACT_TEXT = """def matches_checksum(path, official):
-    return sha256_of(path) == official  # a pasted hash with spaces or capitals fails
-"""
-
-KNOWN_KINDS_ONLY = """def excess_permissions(app, needed):
-    return set(app["permissions"]) - set(needed[app["category"]])  # KeyError for an unknown kind
-"""
+CORRECT = {
+    "m12-store": {
+        "s1": "install",
+        "s2": "skip",
+        "s3": "skip",
+        "s4": "skip",
+        "s5": "install",
+        "s6": "skip",
+        "s7": "install",
+        "s8": "install",
+    },
+    "m12-permissions": {
+        "p1": "allow",
+        "p2": "refuse",
+        "p3": "allow",
+        "p4": "refuse",
+        "p5": "refuse",
+        "p6": "allow",
+    },
+    "m12-settings": {"u1": "now", "u2": "on", "u3": "pin", "u4": "block"},
+    "m12-trouble": {"t1": "now", "t2": "free", "t3": "remove", "t4": "no"},
+}
 
 CASES = [
-    # Reading as text breaks on a binary file: loses m12-sha-hidden (1).
-    {"edits": {"m12-sha-code": TEXT_MODE}, "expected": 5},
-    # No strip/lower: loses m12-match (1).
-    {"edits": {"m12-match-code": EXACT_TEXT}, "expected": 5},
-    # Unknown app kinds crash: loses m12-perm-hidden (1).
-    {"edits": {"m12-perm-code": KNOWN_KINDS_ONLY}, "expected": 5},
+    # Trusts anything in a store and anything popular: installs the fake "support" app (s2) and the
+    # flashlight (s4); 6 of 8 pages right (3). Allows every permission: 3 of 6 (1.5). Settings and
+    # problems not answered: 4.5 of 11.
+    {
+        "answers": {
+            "m12-store": {**CORRECT["m12-store"], "s2": "install", "s4": "install"},
+            "m12-permissions": {p: "allow" for p in CORRECT["m12-permissions"]},
+        },
+        "expected": 4.5,
+    },
+    # The old module's lesson: a matching SHA-256 makes an .apk fine (t4 "install"), and an .apk from
+    # an "officer" (s3) is installed: store 7 of 8 (3.5), permissions all right (3), settings 2 of 4
+    # (unknown apps allowed, updates skipped: 1), problems 3 of 4 (1.5): 9 of 11.
+    {
+        "answers": {
+            "m12-store": {**CORRECT["m12-store"], "s3": "install"},
+            "m12-permissions": CORRECT["m12-permissions"],
+            "m12-settings": {**CORRECT["m12-settings"], "u1": "later", "u4": "allow"},
+            "m12-trouble": {**CORRECT["m12-trouble"], "t4": "install"},
+        },
+        "expected": 9,
+    },
 ]
