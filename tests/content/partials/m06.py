@@ -1,42 +1,51 @@
-"""Partly right m06 submissions: source of a solution cell by grade_id, and the exact score expected."""
+"""m06 answers as the widgets save them: every graded question fully right, and partly right learners.
 
-_EX1_HEAD = "def read_fields(payload):\n    fields = {}\n    i = 0\n    while i < len(payload):\n        tag = payload[i:i + 2]\n"
-_EX2_HEAD = "def payee(payload):\n    top = read_fields(payload)\n"
-_EX4_HEAD = (
-    "from hocso.safety.errors import VietQrError\n\n\n"
-    "def qr_verdict(payload, shop_account):\n"
-    "    try:\n        payment = parse_vietqr(payload)\n    except VietQrError:\n        return 'unreadable'\n"
-)
+Autograded total is 11 (the reflection's 2 points are graded by hand): exercise 1 (8 payment screens,
+4 points), exercise 2 (8 options, 2 points), exercise 3 (the portal, 1 point), exercise 4 (4 fee
+payments, 2 points), exercise 5 (level 3, 5 biometric situations, 2 points). The citizens' edition
+(target level 2) has no exercise 5, so its autograded total is 9.
+"""
+
+CORRECT = {
+    "m06-pay": {
+        "p1": "pay",
+        "p2": "stop",
+        "p3": "stop",
+        "p4": "stop",
+        "p5": "pay",
+        "p6": "pay",
+        "p7": "stop",
+        "p8": "pay",
+    },
+    "m06-before": ["a", "c", "e", "g"],
+    "m06-portal": ["c"],
+    "m06-fees": {"f1": "pay", "f2": "stop", "f3": "stop", "f4": "pay"},
+    "m06-biometric": {"b1": "normal", "b2": "scam", "b3": "scam", "b4": "normal", "b5": "scam"},
+}
 
 CASES = [
-    # Reads only the second digit of each length: short fields work (test-ex1-short), the 56-character
-    # tag 38 does not, so test-ex1-long and both payee cells fail; CRC and verdicts still count (9 in all).
+    # Trusts any code that scans: pays p2, p3, p4 (3 x 0.5 lost: 2.5); checks the name and amount but
+    # also trusts the logos (a, b, c: b wrong, e and g missed: 5 of 8 options, 1.25); portal right (1);
+    # pays the "official" on Zalo (f3 lost: 1.5); thinks every face scan is a scam (b1, b4 lost: 1.2).
+    # 2.5 + 1.25 + 1 + 1.5 + 1.2 = 7.45.
     {
-        "edits": {
-            "ex1-fields": _EX1_HEAD + "        length = int(payload[i + 3])\n"
-            "        fields[tag] = payload[i + 4:i + 4 + length]\n"
-            "        i += 4 + length\n"
-            "    return fields\n"
+        "answers": {
+            "m06-pay": {**CORRECT["m06-pay"], "p2": "pay", "p3": "pay", "p4": "pay"},
+            "m06-before": ["a", "b", "c"],
+            "m06-portal": ["c"],
+            "m06-fees": {**CORRECT["m06-fees"], "f3": "pay"},
+            "m06-biometric": {k: "scam" for k in CORRECT["m06-biometric"]},
         },
-        "expected": 6,
+        "expected": 7.45,
     },
-    # Leaves the amount as text ("85000"): the bank and account are right, the amount cell fails.
+    # Stops at everything: half of exercise 1 (2), exercise 4 half (1); taps the SMS link (portal 0);
+    # leaves exercises 2 and 5 blank: 3 points.
     {
-        "edits": {
-            "ex2-payee": _EX2_HEAD + "    receiver = read_fields(read_fields(top['38'])['01'])\n"
-            "    return receiver['00'], receiver['01'], top.get('54')\n"
+        "answers": {
+            "m06-pay": {k: "stop" for k in CORRECT["m06-pay"]},
+            "m06-portal": ["a"],
+            "m06-fees": {k: "stop" for k in CORRECT["m06-fees"]},
         },
-        "expected": 8,
-    },
-    # Never checks that the CRC sits in tag 63 (loses test-ex3-tag63) and compares the account before
-    # the CRC, so a code with an edited account reads "wrong_payee", not "tampered" (loses test-ex4-all).
-    {
-        "edits": {
-            "ex3-crc": "def crc_matches(payload):\n    return crc16_ccitt(payload[:-4]) == payload[-4:]\n",
-            "ex4-verdict": _EX4_HEAD
-            + "    if payment.account != shop_account:\n        return 'wrong_payee'\n"
-            "    if not payment.crc_ok:\n        return 'tampered'\n    return 'ok'\n",
-        },
-        "expected": 7,
+        "expected": 3,
     },
 ]
