@@ -124,6 +124,8 @@ def test_the_graded_inbox_follows_the_golden_rule() -> None:
                 assert flags == set(), (item["id"], lang, flags)
             else:
                 assert looks_like_scam(flags), (item["id"], lang, flags)
+            if "OTP" in item["text"][lang] and CORRECT["m04-inbox"][item["id"]] == "scam":
+                assert "otp_request" in flags, (item["id"], lang)  # "...đừng chia sẻ cho người khác" too
 
 
 def test_the_learner_is_told_the_context_of_each_genuine_notice() -> None:

@@ -303,3 +303,19 @@ def test_data_uses_current_names() -> None:
     police = next(b for b in brands() if b.key == "police")
     assert "cong an quan" in police.names  # a "district police" caller claims to be police
     assert "số CCCD" not in explain("personal_data_request", "vi")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "…chị đọc mã OTP cho em, tuyệt đối không chia sẻ cho người khác nhé",
+        "Chi doc ma OTP cho em nhe",
+        "Chị đọc giúp em 6 số vừa nhận nhé",
+        "Hệ thống vừa gửi mã OTP về máy chị. Chị đọc mã đó cho em nhé, còn tuyệt đối đừng chia sẻ mã cho người khác ạ.",
+    ],
+)
+def test_a_request_for_the_otp_is_a_scam_whatever_it_adds(text: str) -> None:
+    """m04's inbox grades "read me the code, never share it with anyone else" as a scam (issue 15 #2,
+    via hocso.safety.otp.asks_for_otp); the old rules dropped the sentence as a warning (no flag)."""
+    flags = red_flags(text, "09xx xxx 318", "call")
+    assert "otp_request" in flags and looks_like_scam(flags)
