@@ -31,6 +31,11 @@ STYLE_SHEET = (
     ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{font-size:1.15em;line-height:1.8}"
     ".hocso-widget .widget-text input,.hocso-widget textarea{font-size:1.15em}"
     ".hocso-card{border-radius:14px}.hocso-phone{border-radius:28px;background:#ffffff}"
+    # long option texts wrap on a phone instead of ending in "…" (quiz options are whole sentences)
+    ".hocso-widget .widget-checkbox,.hocso-widget .widget-checkbox label,.hocso-widget .widget-radio-box label,"
+    ".hocso-widget .widget-toggle-button{height:auto;min-height:2em;white-space:normal;overflow:visible;"
+    "text-overflow:clip;max-width:100%}"
+    ".hocso-widget .widget-label-basic span{white-space:normal;overflow:visible}"
     "</style>"
 )
 #: Text an author gives a widget: one string, or {"vi": ..., "en": ...}.
