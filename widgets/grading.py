@@ -66,8 +66,11 @@ def feedback_language(answers_file: AnswersFile = None) -> LanguageCode:
         return current_language()
 
 
-def answered(question_id: str, items: int | Sequence[str], *, answers_file: AnswersFile = None) -> bool:
-    """Say (✅/❌) whether every item of the exercise has an answer; never reveals right or wrong."""
+def answered(question_id: str, items: int | Sequence[str], *, answers_file: AnswersFile = None) -> None:
+    """Say (✅/❌) whether every item of the exercise has an answer; never reveals right or wrong.
+
+    Returns nothing: it is the last line of the released test cell, where a value would show as a bare
+    `True` under the sentence."""
     lang = feedback_language(answers_file)
     answer = _saved(question_id, answers_file)
     wanted = items if isinstance(items, int) else len(items)
@@ -87,7 +90,6 @@ def answered(question_id: str, items: int | Sequence[str], *, answers_file: Answ
     done = given >= wanted
     key = "widgets.grading.all_answered" if done else "widgets.grading.missing"
     print(("✅ " if done else "❌ ") + t(key, lang, given=given, total=wanted))
-    return done
 
 
 def grade_items(

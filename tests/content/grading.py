@@ -200,6 +200,17 @@ def partial_learner(number: int) -> str:
     return f"partial{number}"
 
 
+def with_reflections_written(notebooks: dict[str, NotebookNode]) -> dict[str, NotebookNode]:
+    """A copy with every written answer (a markdown solution cell) filled in, as a learner who did
+    everything hands it in: nbgrader leaves those for a person to grade instead of scoring 0."""
+    notebooks = copy.deepcopy(notebooks)
+    for notebook in notebooks.values():
+        for cell in notebook.cells:
+            if cell.cell_type == "markdown" and nbgrader_meta(cell).get("solution"):
+                cell.source = "Bình tĩnh, gọi ngân hàng và báo công an phường. / Stay calm, call the bank, tell the police."
+    return notebooks
+
+
 def grade_module(
     runtime: Runtime,
     module_id: str,
@@ -223,7 +234,7 @@ def grade_module(
                 graded.problems[partial_learner(number)] = str(error)
     else:  # graded by widgets: the released notebook as it is, and the answers the widgets saved
         assert module is not None
-        handed_in[SOURCE] = ({}, correct)
+        handed_in[SOURCE] = (with_reflections_written(released), correct)
         handed_in[UNTOUCHED] = ({}, None)
         for index, group in enumerate(sorted(module.target_levels)):
             language = ("vi", "en")[index % 2]
@@ -232,7 +243,7 @@ def grade_module(
             for notebook in edition.values():
                 notebook.cells = edition_cells(notebook.cells, language, level)
             learner = edition_learner(group)
-            handed_in[learner] = (edition, correct)
+            handed_in[learner] = (with_reflections_written(edition), correct)
             graded.editions[learner] = (group, language)
             graded.edition_points[learner] = autograded_points(
                 {
