@@ -3,7 +3,10 @@
 Why two views: zxcvbn estimates how many guesses an attacker needs (what a strength meter shows);
 NIST says what a verifier must accept or reject (15+ characters for a single-factor password, allow
 64+, a blocklist of common and breached passwords, no context words, and NO composition rules such as
-"one digit and one symbol"). The password itself is never logged, stored in a result, or echoed.
+"one digit and one symbol"). Length alone is not enough: a walk along the keyboard such as
+"!@#$%^&*()_+{}|" has 15 characters and is among the first guesses (keyboard walks fill breach
+corpora and blocklists), so it is refused like a blocklisted password. The password itself is never
+logged, stored in a result, or echoed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from functools import cache
 from importlib import resources
 
 from zxcvbn import zxcvbn
+from zxcvbn.adjacency_graphs import ADJACENCY_GRAPHS
+from zxcvbn.matching import spatial_match
 
 from hocso.i18n import t
 from hocso.safety.text import normalize_for_matching
@@ -27,7 +32,12 @@ MAX_LENGTH_ALLOWED = 64
 ZXCVBN_MAX_CHARS = 72
 """zxcvbn refuses longer input (and slows down); the estimate of the first 72 characters is a lower bound."""
 
-PROBLEM_CODES = ("too_short", "blocklisted", "context_word", "repeated_or_sequential")
+KEYBOARD_SHARE = 0.6
+"""A password whose characters are mostly keyboard walks (qwerty rows, columns, the number pad) is refused."""
+# Vietnamese keyboards are QWERTY (Telex and VNI type on it); Dvorak would flag plain letter runs.
+_KEYBOARDS = {name: ADJACENCY_GRAPHS[name] for name in ("qwerty", "keypad")}
+
+PROBLEM_CODES = ("too_short", "blocklisted", "context_word", "repeated_or_sequential", "keyboard_pattern")
 HINT_CODES = (
     "common_password",
     "dictionary_word",
@@ -136,6 +146,8 @@ def nist_problems(
         problems.append("context_word")
     if _repetitive(squashed):
         problems.append("repeated_or_sequential")
+    if _keyboard_walk(password[:ZXCVBN_MAX_CHARS]):
+        problems.append("keyboard_pattern")
     return problems
 
 
@@ -182,6 +194,16 @@ def _repetitive(text: str) -> bool:
             return True
     steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return len(steps) == 1 and steps <= {1, -1}
+
+
+def _keyboard_walk(text: str) -> bool:
+    """Whether keyboard walks ("qwerty", "1qaz2wsx", "!@#$%^") cover at least KEYBOARD_SHARE of `text`."""
+    if not text:
+        return False
+    covered: set[int] = set()
+    for match in spatial_match(text, _graphs=_KEYBOARDS):
+        covered.update(range(match["i"], match["j"] + 1))
+    return len(covered) >= KEYBOARD_SHARE * len(text)
 
 
 def _hints(sequence: list[dict]) -> tuple[str, ...]:

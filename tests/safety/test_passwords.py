@@ -126,3 +126,37 @@ def test_empty_password() -> None:
     result = assess_password("")
     assert result.score == 0 and result.length == 0
     assert nist_problems("") == ["too_short"]
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["!@#$%^&*()_+{}|", "1qaz2wsx3edc4rfv", "zxcvbnm,./asdfgh", "qazwsxedcrfvtgb", "Lan!@#$%^&*()_+"],
+)
+def test_a_long_keyboard_walk_is_refused(password: str) -> None:
+    """Issue 15 #4: "!@#$%^&*()_+{}|" has 15 characters, and nist_problems passed it while the meter
+    rated it weak; length alone is not enough. (Failed before: nist_problems returned [].)"""
+    assert len(password) >= MIN_LENGTH
+    assert "keyboard_pattern" in nist_problems(password)
+    assert assess_password(password).score <= 2
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "gối cầu thang mướp đèn pin hạt sen",
+        "ban chai song quat muop dang",
+        "sunflowers under the old bridge",
+        "k7#Vq2!mZp9@Lw4R",
+        PASSPHRASE,
+    ],
+)
+def test_random_words_and_generated_passwords_are_not_keyboard_walks(password: str) -> None:
+    assert nist_problems(password) == []
+
+
+def test_well_known_phrases_are_blocklisted_like_passwords() -> None:
+    """Issue 15 #4: a passphrase is random words, not a meaningful phrase. A children's song line has
+    31 characters and passed every rule before (nist_problems returned [])."""
+    assert "blocklisted" in nist_problems("mot con vit xoe ra hai cai canh")
+    assert "blocklisted" in nist_problems("Uống nước nhớ nguồn")
+    assert nist_problems("ca rot quat tran ghe nhua so mi") == []  # random words stay fine
