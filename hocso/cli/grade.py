@@ -67,17 +67,26 @@ def _roster_ids(course: Course, roster: Path) -> set[str]:
 @grade.command()
 @click.argument("module")
 @click.option(
-    "--from", "source", required=True, type=click.Path(path_type=Path), help="LMS download folder or zip."
+    "--from",
+    "source",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="LMS download folder or zip (default: the learners' submissions in nbgrader's exchange).",
 )
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster CSV.")
 @COURSE_OPTION
-def collect(module: str, source: Path, roster: Path | None, course_path: Path | None) -> None:
-    """Copy learners' notebooks from an LMS folder or zip into submitted/ (originals untouched)."""
-    from hocso.graders.collect import collect_submissions
+def collect(module: str, source: Path | None, roster: Path | None, course_path: Path | None) -> None:
+    """Copy learners' submissions of MODULE into submitted/: from nbgrader's exchange (what learners
+    sent with the lab's Submit button, newest per learner, widget answers included), or with --from
+    from an LMS folder or zip (originals untouched)."""
+    from hocso.graders.collect import collect_from_exchange, collect_submissions
 
     course = _course(course_path)
     learners = _roster_ids(course, roster) if roster else None
-    report = collect_submissions(course, module, source, learners)
+    if source is None:
+        report = collect_from_exchange(course, module, learners)
+    else:
+        report = collect_submissions(course, module, source, learners)
     for item in report.duplicates:
         click.echo(t("graders.collect.duplicate", item=item), err=True)
     for item in report.unknown:

@@ -1,70 +1,109 @@
-"""`hocso lab` really starts a Jupyter server on loopback that serves the course, then stops cleanly."""
+"""`hocso lab`: the learner's lab serves their own workspace (never the course source), submits
+through the exchange, and stops quietly on Ctrl+C; `--author` serves the sources and says so."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import re
 import signal
-import subprocess
 import sys
-import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from hocso.config import load_course
+
 pytestmark = pytest.mark.slow
 
+_spec = importlib.util.spec_from_file_location(
+    "lab_fixtures", Path(__file__).parents[1] / "lab" / "conftest.py"
+)
+lab_fixtures = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = lab_fixtures  # dataclasses look their module up there
+_spec.loader.exec_module(lab_fixtures)
 
-def _get(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
+
+def small_course(course_copy: Path) -> Path:
+    """The course with two modules, so the lab starts in seconds (release + fetch are real)."""
+    toml = course_copy / "course_config" / "course.toml"
+    text = toml.read_text(encoding="utf-8")
+    head, *modules = text.split("\n[[modules]]\n")
+    keep = [m for m in modules if m.startswith(('id = "m01"', 'id = "m04"'))]
+    toml.write_text(head + "".join("\n[[modules]]\n" + m for m in keep), encoding="utf-8")
+    return course_copy
 
 
-def test_lab_serves_the_course_and_shuts_down(course_copy: Path, free_port: int, tmp_path: Path) -> None:
-    (course_copy / "notebooks" / "m01").mkdir(exist_ok=True)
-    (course_copy / "notebooks" / "m01" / "m01_welcome.ipynb").write_text(
-        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+def test_learner_lab_serves_the_workspace_submits_and_stops_quietly(
+    course_copy: Path, tmp_path: Path
+) -> None:
+    course_root = small_course(course_copy)
+    lab = lab_fixtures.start_lab(tmp_path / "home", "vi", "ana", course=course_root)
+    try:
+        root = lab.api("api/contents")
+        names = {item["name"] for item in root["content"]}
+        assert any(name.startswith("Bài 04 · ") for name in names), names
+        assert "m04" not in names and "apps" not in names  # the source layout is not served
+        assert str(lab.workspace) in lab.log.read_text()
+        folder = next(name for name in names if name.startswith("Bài 04 · "))
+        notebook = lab.api(f"api/contents/{folder}/m04_phishing.ipynb")
+        text = json.dumps(notebook["content"], ensure_ascii=False)
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+        languages = {c["metadata"].get("hocso", {}).get("lang") for c in notebook["content"]["cells"]}
+        assert "en" not in languages  # the vi edition only
+        with pytest.raises(urllib.error.HTTPError) as instructor_tool:
+            lab.api("formgrader")
+        assert instructor_tool.value.code == 404
+        assert lab.api("hocso/lab/texts")["submit"] == "Nộp bài"
+        receipt = lab.api("hocso/lab/submit", "POST", {"path": f"{folder}/m04_phishing.ipynb"})
+        assert "m04_phishing.ipynb" in receipt["files"]
+        inbound = tmp_path / "home" / "courses" / "hocso-101" / "exchange" / "hocso-101" / "inbound"
+        assert [p.name.split("+")[:2] for p in inbound.iterdir()] == [["ana", "m04"]]
+        with pytest.raises(urllib.error.HTTPError) as outside:
+            lab.api("hocso/lab/submit", "POST", {"path": "Bắt đầu ở đây.md"})
+        assert outside.value.code == 400
+    finally:
+        code, log = lab_fixtures.stop_lab(lab, signal.SIGINT)
+    assert code == 0, log[-3000:]
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
+    assert log.rstrip().endswith("Đã dừng phòng thực hành."), log[-500:]
+
+
+def test_a_second_start_keeps_the_learners_work(course_copy: Path, tmp_path: Path) -> None:
+    course_root = small_course(course_copy)
+    lab = lab_fixtures.start_lab(tmp_path / "home", "en", "bob", course=course_root)
+    lab_fixtures.stop_lab(lab)
+    folder = next(p for p in lab.workspace.iterdir() if p.name.startswith("Module 04 · "))
+    mine = folder / "m04_phishing.ipynb"
+    mine.write_text(
+        mine.read_text(encoding="utf-8").replace("Phishing", "Phishing (my notes)"), encoding="utf-8"
     )
-    log = (tmp_path / "lab.log").open("w+")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hocso",
-            "lab",
-            "--no-browser",
-            "--port",
-            str(free_port),
-            "--course",
-            str(course_copy),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**__import__("os").environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")},
+    again = lab_fixtures.start_lab(tmp_path / "home", "en", "bob", course=course_root)
+    lab_fixtures.stop_lab(again)
+    assert "(my notes)" in mine.read_text(encoding="utf-8")
+
+
+def test_author_mode_serves_the_sources_and_says_so(course_copy: Path, tmp_path: Path) -> None:
+    lab = lab_fixtures.start_lab(
+        tmp_path / "home", "vi", "author", "--author", course=small_course(course_copy)
     )
     try:
-        url = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and url is None:
-            time.sleep(0.3)
-            found = re.search(r"(http://127\.0\.0\.1:\d+)/lab\?token=(\S+)", Path(log.name).read_text())
-            if found:
-                try:
-                    status = _get(f"{found[1]}/api/status?token={found[2]}")
-                    url, token = found[1], found[2]
-                except OSError:
-                    continue
-            assert process.poll() is None, Path(log.name).read_text()
-        assert url == f"http://127.0.0.1:{free_port}", Path(log.name).read_text()
-        assert "started" in status
-        listing = _get(f"{url}/api/contents/m01?token={token}")
-        assert "m01_welcome.ipynb" in {item["name"] for item in listing["content"]}
-        with pytest.raises(urllib.error.HTTPError) as denied:
-            _get(f"{url}/api/contents/m01")  # no token, no access
-        assert denied.value.code == 403
+        names = {item["name"] for item in lab.api("api/contents")["content"]}
+        assert {"m01", "m04"} <= names
+        assert "CHẾ ĐỘ TÁC GIẢ" in lab.log.read_text()
+        with urllib.request.urlopen(lab.url("custom/custom.css")) as css:
+            assert "Chế độ tác giả" in css.read().decode()
     finally:
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=30)
-        log.close()
-    assert code == 0, Path(log.name).read_text()[-2000:]
+        code, log = lab_fixtures.stop_lab(lab)
+    assert code == 0 and "Traceback" not in log, log[-3000:]
+
+
+def test_cull_minutes_come_from_course_toml(course: object, tmp_path: Path) -> None:
+    from hocso.lab.settings import lab_arguments, write_lab_config
+
+    course = load_course(Path(__file__).parents[2])
+    config = write_lab_config(tmp_path, "learner", "vi")
+    arguments = lab_arguments(config, tmp_path, "127.0.0.1", 8888, "x", False, course)
+    assert f"--MappingKernelManager.cull_idle_timeout={course.lab.cull_idle_minutes * 60}" in arguments
+    assert "--MappingKernelManager.cull_connected=True" in arguments

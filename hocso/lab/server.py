@@ -1,0 +1,100 @@
+"""The learner lab's server part: the texts of the Submit button, and submitting through the exchange.
+
+The button (hocso/lab/frontend) saves the notebook, then posts its path here; this handler sends
+the notebook's module folder (notebook and widget answers file) through nbgrader's `ExchangeSubmit`
+and answers with a receipt. It stores nothing itself. Loaded only in learner mode (settings.py).
+
+    GET  /hocso/lab/texts    the button's texts in the course language
+    POST /hocso/lab/submit   {"path": "<notebook path in the lab>"} -> {"lines": [...], "files": [...]}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+from hocso.errors import HocsoError
+from hocso.i18n import t
+
+COURSE_ENV, LEARNER_ENV, GROUP_ENV, LANG_ENV = "HOCSO_COURSE", "HOCSO_LEARNER", "HOCSO_GROUP", "HOCSO_LANG"
+TEXT_KEYS = ("submit", "tooltip", "receipt_title", "failed_title", "failed", "ok")
+
+
+def _language() -> str:
+    return os.environ.get(LANG_ENV, "vi")
+
+
+class TextsHandler(APIHandler):
+    @web.authenticated
+    def get(self) -> None:
+        language = _language()
+        self.finish(json.dumps({key: t(f"lab.submit.{key}", language) for key in TEXT_KEYS}))
+
+
+class SubmitHandler(APIHandler):
+    @web.authenticated
+    async def post(self) -> None:
+        language = _language()
+        try:
+            path = str(json.loads(self.request.body or b"{}")["path"])
+        except (ValueError, KeyError, TypeError):
+            self.set_status(400)
+            self.finish(json.dumps({"message": t("lab.submit.bad_request", language)}))
+            return
+        try:
+            receipt = await asyncio.get_running_loop().run_in_executor(None, submit_notebook, path)
+        except HocsoError as error:
+            self.log.warning("hocso submit of %s failed: %s", path, error)
+            self.set_status(400)
+            self.finish(json.dumps({"message": t("lab.submit.failed_because", language, reason=error)}))
+            return
+        self.finish(json.dumps(receipt_json(receipt, language), ensure_ascii=False))
+
+
+def submit_notebook(path: str) -> Any:
+    """Submit the module that holds `path` for this lab's learner (from the lab's environment)."""
+    from hocso.config import load_course
+    from hocso.lab.exchange import submit
+    from hocso.lab.workspace import Learner, open_workspace
+
+    course = load_course(os.environ.get(COURSE_ENV))
+    learner = Learner(os.environ[LEARNER_ENV], _language(), os.environ.get(GROUP_ENV) or None)  # type: ignore[arg-type]
+    space = open_workspace(course, learner)
+    module_id, folder = space.module_of(path)
+    return submit(course, module_id, learner.id, folder, space.cache_dir)
+
+
+def receipt_json(receipt: Any, language: str) -> dict[str, Any]:
+    local = receipt.submitted_at.astimezone()
+    when = local.strftime("%H:%M:%S %d/%m/%Y")
+    return {
+        "module": receipt.module_id,
+        "submitted_at": receipt.submitted_at.isoformat(),
+        "files": list(receipt.files),
+        "lines": [
+            t("lab.submit.receipt_when", language, time=when),
+            t("lab.submit.receipt_files", language, files=", ".join(receipt.files)),
+            t("lab.submit.receipt_again", language),
+        ],
+    }
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    return [{"module": "hocso.lab.server"}]
+
+
+def _load_jupyter_server_extension(serverapp: Any) -> None:
+    base = serverapp.web_app.settings["base_url"]
+    serverapp.web_app.add_handlers(
+        ".*$",
+        [
+            (url_path_join(base, "hocso/lab/texts"), TextsHandler),
+            (url_path_join(base, "hocso/lab/submit"), SubmitHandler),
+        ],
+    )
