@@ -32,6 +32,7 @@ import json
 import os
 import tempfile
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,42 @@ def use_answers_file(path: str | os.PathLike[str] | None) -> Path | None:
     return _chosen_file
 
 
+def kernel_notebook() -> Path | None:
+    """The notebook this kernel runs, when it can be told: the one the Jupyter server names in
+    `JPY_SESSION_NAME` if it is in the working directory, else the only notebook there."""
+    cwd = Path.cwd()
+    if session := os.environ.get(SESSION_ENV):
+        # trusted only when that notebook is here: a grader started from a notebook passes its own on
+        candidate = cwd / Path(session).name
+        if candidate.suffix == ".ipynb" and candidate.exists():
+            return candidate
+    notebooks = sorted(cwd.glob("*.ipynb"))
+    return notebooks[0] if len(notebooks) == 1 else None
+
+
+def edition_language() -> str | None:
+    """The language of the learner edition this kernel runs (`metadata.hocso.edition`, written by
+    release), so an English edition's widgets and checks speak English whatever the server's default."""
+    notebook = kernel_notebook()
+    if notebook is None:
+        return None
+    try:
+        return _edition_language(notebook, notebook.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _edition_language(notebook: Path, _mtime: int) -> str | None:
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return None
+    edition = metadata.get("hocso", {}).get("edition") if isinstance(metadata, dict) else None
+    language = edition.get("language") if isinstance(edition, dict) else None
+    return language if isinstance(language, str) else None
+
+
 def answers_path(answers_file: str | os.PathLike[str] | None = None) -> Path:
     """The answers file a widget or graded cell in this kernel uses (see the module docstring)."""
     if answers_file is not None:
@@ -73,16 +110,10 @@ def answers_path(answers_file: str | os.PathLike[str] | None = None) -> Path:
         return Path(env)
     if _chosen_file is not None:
         return _chosen_file
+    if (notebook := kernel_notebook()) is not None:
+        return notebook.with_name(notebook.stem + SUFFIX)
     cwd = Path.cwd()
-    if session := os.environ.get(SESSION_ENV):
-        # trusted only when that notebook is here: a grader started from a notebook passes its own on
-        candidate = cwd / Path(session).name
-        if candidate.suffix == ".ipynb" and candidate.exists():
-            return cwd / (candidate.stem + SUFFIX)
-    notebooks = sorted(cwd.glob("*.ipynb"))
-    if len(notebooks) == 1:
-        return cwd / (notebooks[0].stem + SUFFIX)
-    found = ", ".join(n.name for n in notebooks) or "none"
+    found = ", ".join(n.name for n in sorted(cwd.glob("*.ipynb"))) or "none"
     raise AnswersFileNotFound(
         f"cannot tell which notebook's answers file to use in {cwd} (notebooks here: {found}); "
         'put `from hocso.widgets.answers import use_answers_file; use_answers_file("<notebook>.answers.json")` '

@@ -29,7 +29,7 @@ from itertools import combinations
 from typing import Any
 
 from hocso.widgets.answers import AnswersError, answers_language, saved_answers
-from hocso.widgets.look import Text, localized
+from hocso.widgets.look import Text, localized, pick_language
 
 from hocso.config.models import LanguageCode
 from hocso.i18n import current_language, normalize_language, t
@@ -58,10 +58,10 @@ class Expect:
 
 
 def feedback_language(answers_file: AnswersFile = None) -> LanguageCode:
-    """The language of the learner's widgets, else the notebook's."""
+    """The language of the learner's widgets, else of their edition, else the notebook's."""
     saved = answers_language(answers_file)
     try:
-        return normalize_language(saved) if saved else current_language()
+        return normalize_language(saved) if saved else pick_language(None)
     except ValueError:
         return current_language()
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Literal
 
 import ipywidgets as w
+from hocso.widgets.answers import edition_language
 
 from hocso.config.models import LanguageCode
 from hocso.i18n import current_language, normalize_language
@@ -43,8 +44,14 @@ Text = str | Mapping[str, str]
 
 
 def pick_language(language: str | None) -> LanguageCode:
-    """The widget's language: the one asked for, else the notebook's (`hocso.i18n.set_language`)."""
-    return normalize_language(language) if language else current_language()
+    """The widget's language: the one asked for, else the learner edition's, else the notebook's
+    (`hocso.i18n.set_language`, or the lab's `HOCSO_LANG`)."""
+    if language:
+        return normalize_language(language)
+    try:
+        return normalize_language(edition_language() or current_language())
+    except ValueError:
+        return current_language()
 
 
 def localized(text: Text, language: str) -> str:

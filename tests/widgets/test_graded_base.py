@@ -86,3 +86,21 @@ def test_existing_widgets_save_on_change_through_the_base(answers_in_tmp: Path) 
     privacy.choices["find_by_phone"].value = "off"
     assert saved_answers()["m99-privacy"] == {"find_by_phone": "off"}
     assert PrivacyCheckup("m99-privacy").value == {"find_by_phone": "off"}
+
+
+def test_widgets_and_checks_speak_the_editions_language(
+    answers_in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """An English edition (release writes metadata.hocso.edition) speaks English in a kernel whose
+    server default is Vietnamese, before any answer is saved."""
+    from hocso.widgets.grading import answered
+
+    monkeypatch.setenv("HOCSO_LANG", "vi")
+    notebook = answers_in_tmp.with_name("m99_demo.ipynb")
+    notebook.write_text(json.dumps({"metadata": {"hocso": {"edition": {"language": "en"}}}, "cells": []}))
+    board = ChoiceBoard("m99-board", ITEMS, CHOICES)
+    assert board.lang == "en" and "Choose for each item" in board.children[0].value
+    answered("m99-board", 2)
+    assert "0 of 2 items answered" in capfd.readouterr().out
+    notebook.write_text("{}")  # not an edition: the server's language
+    assert ChoiceBoard("m99-board", ITEMS, CHOICES).lang == "vi"
