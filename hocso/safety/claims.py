@@ -148,9 +148,10 @@ def check_citations(answer: str, sources: Mapping[str, str] | list[str]) -> list
 
 def facts(text: str) -> dict[str, str]:
     """The checkable facts of `text`, `{normal form: as written (folded)}`: dates ("date:2026-01-01"), months
-    ("month:2025-03"), document numbers ("doc:91/2025"), and whole numbers ("num:156")."""
+    ("month:2025-03"), document numbers ("doc:91/2025"), and whole numbers ("num:156"); citation
+    markers such as "[3]" or "(Nguồn: …)" are left out."""
     found: dict[str, str] = {}
-    rest = normalize_for_matching(text)
+    rest = normalize_for_matching(_CITATION.sub(" ", text))  # "[3]" points at a source, it is no fact
 
     def take(pattern: re.Pattern[str], key: Callable[[re.Match[str]], str | None]) -> None:
         nonlocal rest

@@ -71,6 +71,7 @@ def test_dates_compared_as_dates_not_digit_runs() -> None:
     assert not agrees_with_source("Luật có hiệu lực từ năm 2025", LAW)  # 2025 is the law's number, not a date
     assert not agrees_with_source("Luật 92/2025/QH15", LAW)
     assert "doc:91/2025" in facts(LAW) and "num:2025" not in facts(LAW)
+    assert agrees_with_source("Luật 91/2025/QH15 có hiệu lực từ ngày 1/1/2026 [3].", LAW)  # [3] cites
     ok, wrong = check_claims(
         [
             "Luật 91/2025/QH15 có hiệu lực từ ngày 1/1/2026",
