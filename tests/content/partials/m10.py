@@ -7,7 +7,7 @@ level 3: not in the citizens' edition).
 
 CORRECT = {
     "m10-hide": {"p1": "hide", "p2": "keep", "p3": "hide", "p4": "hide", "p5": "hide", "p6": "keep"},
-    "m10-prompt": {"role": "r2", "task": "t1", "context": "c3", "format": "f2"},
+    "m10-prompt": {"role": "b", "task": "a", "context": "c", "format": "b"},
     "m10-safe-to-send": ["masked", "procedure", "summary"],
     "m10-preview": {"v1": "send", "v2": "fix", "v3": "fix", "v4": "send"},
 }
@@ -19,7 +19,7 @@ CASES = [
     {
         "answers": {
             "m10-hide": {k: "hide" for k in CORRECT["m10-hide"]},
-            "m10-prompt": {**CORRECT["m10-prompt"], "context": "c2"},
+            "m10-prompt": {**CORRECT["m10-prompt"], "context": "b"},
             "m10-safe-to-send": ["masked", "password", "procedure", "summary"],
             "m10-preview": {"v1": "send", "v2": "send", "v3": "send", "v4": "send"},
         },
