@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hocso.assistant.redaction import luhn_valid, redact
+from hocso.assistant.redaction import PLACEHOLDER, luhn_valid, redact
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_each_kind_is_hidden_and_named(text: str, kind: str, secret: str) -> Non
     report = redact(text)
     assert secret not in report.text
     assert kind in report.kinds
-    assert f"[{kind.upper()}]" in report.text
+    assert PLACEHOLDER[kind] in report.text
 
 
 @pytest.mark.parametrize(
@@ -163,3 +163,14 @@ def test_an_otp_next_to_an_account_number_is_named_as_an_otp() -> None:
     report = redact("Số tài khoản 0123456789 và mã OTP 482913, em đọc giúp chị")
     assert report.text == "Số tài khoản [BANK_ACCOUNT] và mã OTP [OTP], em đọc giúp chị"
     assert redact("Mã OTP của tài khoản là 482913").text == "Mã OTP của tài khoản là [OTP]"
+
+
+def test_id_numbers_are_named_as_the_law_names_them_since_2024() -> None:
+    """Since 1/7/2024 the card is the 'thẻ căn cước' and its 12 digits the 'số định danh cá nhân'
+    (Law on Identification 2023); the preview once said 'số căn cước công dân' and '[CCCD]'."""
+    from hocso.i18n import t
+
+    report = redact("CCCD 001099012345 của tôi")
+    assert "[CCCD]" not in report.text and PLACEHOLDER["cccd"] in report.text
+    assert "số định danh cá nhân" in t("assistant.redaction.kind.cccd", "vi")
+    assert "căn cước công dân" not in t("assistant.redaction.kind.cccd", "vi")
