@@ -118,7 +118,13 @@ def grade_selection(
         (option, expect, None if not chosen else expect.accepts(option in chosen))
         for option, expect in key.items()
     ]
-    return _report(results, points, lang, nothing_saved=not chosen)
+    # "right" alone would read oddly next to a false statement the learner rightly left out
+    verdicts = {
+        option: f"widgets.grading.{'chosen' if expect.answer else 'left_out'}_{'right' if ok else 'wrong'}"
+        for option, expect, ok in results
+        if ok is not None
+    }
+    return _report(results, points, lang, nothing_saved=not chosen, verdicts=verdicts)
 
 
 def grade_order(
@@ -159,7 +165,12 @@ def _saved(question_id: str, answers_file: AnswersFile) -> Any:
 
 
 def _report(
-    results: list[tuple[str, Expect, bool | None]], points: float, lang: str, *, nothing_saved: bool
+    results: list[tuple[str, Expect, bool | None]],
+    points: float,
+    lang: str,
+    *,
+    nothing_saved: bool,
+    verdicts: Mapping[str, str] | None = None,
 ) -> float:
     if nothing_saved:
         print("⬜ " + t("widgets.grading.nothing_saved", lang))
@@ -169,10 +180,10 @@ def _report(
         if ok is None:
             mark, verdict = "⬜", t("widgets.grading.not_answered", lang)
         elif ok:
-            mark, verdict = "✅", t("widgets.grading.right", lang)
+            mark, verdict = "✅", t((verdicts or {}).get(item, "widgets.grading.right"), lang)
             right += 1
         else:
-            mark, verdict = "❌", t("widgets.grading.wrong", lang)
+            mark, verdict = "❌", t((verdicts or {}).get(item, "widgets.grading.wrong"), lang)
         print(f"{mark} {verdict} · {label}: {expect.why(lang)}")
     earned = round(points * right / len(results), 2) if results else 0.0
     print(t("widgets.grading.points", lang, earned=_number(earned), total=_number(points)))

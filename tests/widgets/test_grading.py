@@ -95,3 +95,22 @@ def test_answered_counts_without_revealing(answers_in_tmp: Path, capfd: pytest.C
     out = capfd.readouterr().out
     assert "❌ Mới trả lời 2/4 mục" in out and "✅ Đã trả lời đủ 2/2 mục" in out
     assert "scam" not in out and "safe" not in out
+
+
+def test_selection_lines_say_chosen_or_left_out(
+    answers_in_tmp: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    key = {
+        "manager": Expect(True, vi="Trình quản lý mật khẩu nhớ giúp bạn.", en="A manager remembers for you."),
+        "change": Expect(False, vi="Không cần đổi định kỳ.", en="No forced periodic changes."),
+        "mfa": Expect(True, vi="Bật xác thực hai bước.", en="Turn on two-step login."),
+    }
+    save_answer("m99-habits", ["manager", "change"], language="en")
+    assert grade_selection("m99-habits", 3, key) == 1
+    out = capfd.readouterr().out
+    assert "✅ Right to choose it · manager" in out
+    assert "❌ This one should not be chosen · change" in out
+    assert "❌ This one should be chosen · mfa" in out
+    save_answer("m99-habits", ["manager", "mfa"], language="vi")
+    grade_selection("m99-habits", 3, key)
+    assert "✅ Đúng, không chọn · change" in capfd.readouterr().out
