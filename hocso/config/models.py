@@ -240,13 +240,28 @@ class CourseFile(Strict):
         return self
 
 
+class Term(Strict):
+    """The course's words for one idea; `avoid` lists other words for it that `hocso check` reports."""
+
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    avoid: tuple[str, ...] = ()
+
+
 class Glossary(Strict):
     """course_config/glossary.toml: one spelling and one term list for notebooks and widgets."""
 
     spelling: dict[str, str] = Field(
         default_factory=dict, description="discouraged spelling -> the course's spelling (hocso check)"
     )
-    terms: dict[str, Localized] = Field(default_factory=dict, description="the course's word for an idea")
+    terms: dict[str, Term] = Field(default_factory=dict, description="the course's words for an idea")
+
+    def discouraged(self) -> dict[str, str]:
+        """Every word `hocso check` reports, with the course's word to use instead."""
+        words = dict(self.spelling)
+        for term in self.terms.values():
+            words |= {avoid: f"{term.vi} / {term.en}" for avoid in term.avoid}
+        return words
 
     @field_validator("spelling")
     @classmethod

@@ -56,7 +56,7 @@ def catalog_spelling(glossary: Glossary, entries: dict[str, dict[str, str]]) -> 
     """The widgets' and tools' texts follow the course's spelling too."""
     problems = []
     for key, texts in entries.items():
-        for wrong, right in glossary.spelling.items():
+        for wrong, right in glossary.discouraged().items():
             if re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", texts.get("vi", "")):
                 problems.append(
                     Problem(

@@ -168,7 +168,9 @@ def no_key_in_visible_code(path: Path, notebook: Any) -> Iterable[Problem]:
 
 
 def spelling(glossary: Glossary) -> Rule:
-    patterns = {wrong: re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)") for wrong in glossary.spelling}
+    """The glossary's spelling and terms: each discouraged word, with the course's word to use."""
+    words = glossary.discouraged()
+    patterns = {wrong: re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)") for wrong in words}
 
     def rule(path: Path, notebook: Any) -> Iterable[Problem]:
         for index, cell in enumerate(notebook.cells):
@@ -178,7 +180,7 @@ def spelling(glossary: Glossary) -> Rule:
                         path,
                         cell_where(index),
                         f"writes {wrong!r}",
-                        f"the course writes {glossary.spelling[wrong]!r} (course_config/glossary.toml)",
+                        f"the course writes {words[wrong]!r} (course_config/glossary.toml)",
                     )
 
     return rule
