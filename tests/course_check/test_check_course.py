@@ -309,12 +309,13 @@ def test_the_committed_course_passes() -> None:
     assert problems == [], "\n".join(problems[:40])
 
 
-def test_catalog_spelling_is_checked(course_copy: Path) -> None:
+def test_catalog_spelling_and_terms_are_checked(course_copy: Path) -> None:
     from hocso.course_check import catalog_spelling
 
-    found = list(
-        catalog_spelling(
-            load_course(course_copy).glossary, {"widgets.x": {"vi": "Khoá tài khoản", "en": "Lock"}}
-        )
-    )
-    assert [(p.where, p.message) for p in found] == [("widgets.x", "writes 'Khoá'")]
+    entries = {"widgets.x": {"vi": "Khoá tài khoản"}, "widgets.y": {"vi": "Bật xác thực hai bước"}}
+    found = list(catalog_spelling(load_course(course_copy).glossary, entries))
+    assert [(p.where, p.message) for p in found] == [
+        ("widgets.x", "writes 'Khoá'"),
+        ("widgets.y", "writes 'xác thực hai bước'"),
+    ]
+    assert "đăng nhập hai bước" in found[1].fix
