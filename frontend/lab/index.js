@@ -4,6 +4,7 @@
 // when, and which files went (the widget answers file included). Texts come from the server in the
 // course language; nothing is fetched from anywhere else.
 import { Dialog, IToolbarWidgetRegistry, ToolbarButton, showDialog } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { Widget } from '@lumino/widgets';
 
@@ -63,13 +64,15 @@ const plugin = {
   description: 'A Submit button on every notebook of the learner lab, with a receipt.',
   autoStart: true,
   requires: [IToolbarWidgetRegistry],
-  activate: async (app, toolbarRegistry) => {
+  activate: (app, toolbarRegistry) => {
     const settings = app.serviceManager.serverSettings;
-    const { ok, body } = await call(settings, 'texts');
-    if (!ok) {
-      return; // author mode, or no hocso server part: no button
+    // the texts come with the page (hocso.lab.server), so the button exists before any notebook
+    // opens; without them (author mode) there is no button
+    const raw = PageConfig.getOption('hocsoLabTexts');
+    if (!raw) {
+      return;
     }
-    const texts = body;
+    const texts = JSON.parse(raw);
     // placed by the lab's settings (`hocso-submit`, first on the notebook toolbar, so a phone's
     // narrow toolbar never hides it in the overflow menu)
     toolbarRegistry.addFactory('Notebook', 'hocso-submit', panel => {

@@ -74,6 +74,9 @@ def load_ipython_extension(shell: Any) -> None:
         return [friendly_line(value, exercise)]
 
     shell.set_custom_exc((Exception,), handler)
+    kernel = getattr(shell, "kernel", None)
+    if kernel is not None and hasattr(kernel, "help_links"):
+        kernel.help_links = []  # English pages on the internet ("NumPy Reference") in the Help menu
 
     def showsyntaxerror(filename: str | None = None, running_compiled_code: bool = False) -> None:
         import sys

@@ -45,6 +45,13 @@ NBGRADER_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.course_list",
 )
 AUTOSAVE_SECONDS = 10
+HIDDEN_SUBMENUS = [
+    {"id": menu, "items": [{"type": "submenu", "submenu": {"id": sub}, "disabled": True} for sub in submenus]}
+    for menu, submenus in (
+        ("jp-mainmenu-file", ("jp-mainmenu-file-workspaces", "jp-mainmenu-file-notebookexport")),
+        ("jp-mainmenu-view", ("jp-mainmenu-view-appearance", "jp-mainmenu-codefold")),
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,12 @@ def overrides(mode: Mode, language: LanguageCode) -> dict[str, dict[str, object]
     if mode == "learner":
         settings["@jupyterlab/docmanager-extension:plugin"] = {"autosaveInterval": AUTOSAVE_SECONDS}
         settings["@jupyterlab/application-extension:shell"] = {"startMode": "single"}
-        # the Submit button (hocso/lab/frontend) first on the notebook toolbar, before Save (rank 10)
+        # every cell in the page: JupyterLab 4.6's default ("contentVisibility") throws "Cannot read
+        # properties of null (reading 'observe')" after a kernel restart; modules are ~40 cells
+        settings["@jupyterlab/notebook-extension:tracker"] = {"windowingMode": "none"}
+        # submenus a learner has no use for, whose labels come untranslated from JupyterLab 4.6's schemas
+        settings["@jupyterlab/mainmenu-extension:plugin"] = {"menus": HIDDEN_SUBMENUS}
+        # the Submit button (frontend/lab) first on the notebook toolbar, before Save (rank 10)
         settings["@jupyterlab/notebook-extension:panel"] = {"toolbar": [{"name": "hocso-submit", "rank": 1}]}
     return settings
 
