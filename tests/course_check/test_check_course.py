@@ -319,3 +319,31 @@ def test_catalog_spelling_and_terms_are_checked(course_copy: Path) -> None:
         ("widgets.y", "writes 'xác thực hai bước'"),
     ]
     assert "đăng nhập hai bước" in found[1].fix
+
+
+@pytest.mark.slow
+def test_run_finds_what_an_untouched_edition_shows(course_copy: Path) -> None:
+    """`hocso check --run`: a lesson cell that raises and one that writes to stderr are found in both
+    editions it runs; a cleared code exercise (now a comment and `pass`, not raise NotImplementedError)
+    and the graded cells' visible parts run clean."""
+    from hocso.course_check.edition_run import run_editions
+
+    notebook = clean_module_notebook()
+    notebook.cells[2] = new_code_cell("import sys\nprint('cảnh báo', file=sys.stderr)")
+    notebook.cells.insert(3, new_code_cell("1 / 0"))
+    _write(course_copy, notebook)
+    found = [(p.where, p.message) for p in run_editions(load_course(course_copy), ["m01"])]
+    # the vi edition keeps the vi title (cell 0); the en one its en title: the code cells are 1 and 2
+    assert found == [
+        (
+            f"cell 1 of the {edition}",
+            "a learner who runs the module untouched sees writes to stderr: cảnh báo",
+        )
+        if number == 1
+        else (
+            f"cell 2 of the {edition}",
+            "a learner who runs the module untouched sees ZeroDivisionError: division by zero",
+        )
+        for edition in ("vi edition", "en edition for citizens")
+        for number in (1, 2)
+    ]
