@@ -8,7 +8,12 @@ is timed as the command an instructor types, from its start to its exit (Python 
 configuration, grading every submission, writing the gradebook and the autograded notebooks):
 `nbgrader autograde gx` and `python -m hocso grade autograde gx`. hocso runs once before and once
 after nbgrader on identical copies and the mean of its two times is used. The last line is
-`autograde: ratio=<hocso/nbgrader throughput> identical=<true|false> peak_rss_mb=<n>`.
+`autograde: ratio=<hocso/nbgrader throughput> identical=<true|false> peak_rss_mb=<n> sandbox=<which>`.
+
+    python bench/autograde.py --sandbox-cost 200
+
+times one 3-cell notebook run `run_forked` N times with the OS sandbox and N times with the weak
+one (same zygote design), alternating, and prints the sandbox's cost per submission.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,6 +143,48 @@ def _per_learner(count: int) -> None:
     )
 
 
+def _sandbox_cost(count: int) -> None:
+    """Wall and CPU per submission of the same 3-cell notebook, strong sandbox against weak."""
+    from hocso.graders.sandbox import Limits, missing_protections
+    from hocso.graders.zygote import Cell, ZygoteRoot, run_forked
+
+    cells = [
+        Cell(ANSWERS["correct"], name="add"),
+        Cell("assert add(1, 2) == 3", True, "test_add_basic"),
+        Cell("assert add(-1, 1) == 0\nassert add(10, 5) == 15", True, "test_add_hidden"),
+    ]
+    with tempfile.TemporaryDirectory(prefix="hocso-bench-") as scratch:
+        own = Path(scratch, "autograded", "learner", "gx")
+        own.mkdir(parents=True)
+        (own / "gx_sum.ipynb").write_text("{}", encoding="utf-8")
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for strong in (True, False) * 3:
+            with ZygoteRoot([scratch], strong=strong):
+                run_forked(cells, Limits(), str(own), scratch, strong=strong)  # warm
+                for _ in range(count):
+                    started = time.perf_counter()
+                    run = run_forked(cells, Limits(), str(own), scratch, strong=strong)
+                    times[strong].append((time.perf_counter() - started) * 1000)
+                    assert run.reason is None and not run.review, run
+                _end_zygote()
+    median = {strong: statistics.median(values) for strong, values in times.items()}
+    low = {strong: statistics.quantiles(values, n=10)[0] for strong, values in times.items()}
+    for strong in (True, False):
+        print(
+            f"{'strong' if strong else 'weak'}: {len(times[strong])} runs, wall per submission "
+            f"median {median[strong]:.1f} ms, p10 {low[strong]:.1f} ms"
+        )
+    print(
+        f"sandbox_cost: median_ms={median[True] - median[False]:.1f} p10_ms={low[True] - low[False]:.1f} "
+        f"strong_available={not missing_protections()}"
+    )
+
+
+def _self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _end_zygote() -> None:
     from hocso.graders import zygote
 
@@ -152,7 +200,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: hocso's own (CPU cores + 1)")
     parser.add_argument("--per-learner", type=int, default=0, help="only: grade N one by one, in process")
     parser.add_argument("--once", action="store_true", help="hocso only after nbgrader (parity tests)")
+    parser.add_argument("--sandbox-cost", type=int, default=0, help="only: the OS sandbox's cost, N runs")
     args = parser.parse_args()
+    if args.sandbox_cost:
+        _sandbox_cost(args.sandbox_cost)
+        return
     if args.per_learner:
         _per_learner(args.per_learner)
         return
@@ -187,7 +239,12 @@ def main() -> None:
         f"hocso={first:.2f}s,{second:.2f}s mean={fast_seconds:.2f}s (cpu {first_cpu:.1f}s,{second_cpu:.1f}s)"
     )
     ratio = stock_seconds / fast_seconds
-    print(f"autograde: ratio={ratio:.1f} identical={str(identical).lower()} peak_rss_mb={peak_mb:.0f}")
+    from hocso.graders.sandbox import missing_protections
+
+    sandbox = "weak" if missing_protections() else "bubblewrap+namespaces"
+    print(
+        f"autograde: ratio={ratio:.1f} identical={str(identical).lower()} peak_rss_mb={peak_mb:.0f} sandbox={sandbox}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,14 +7,21 @@ learners across worker processes, and keep one converter and one gradebook engin
 (`BatchAutograde`, `WorkerGradebook`) instead of rebuilding them for every learner. A learner whose
 autograded folder carries the done-marker (written after its grades are on disk) is skipped, so a
 killed run resumes where it stopped.
+
+Each submission runs in the OS sandbox of `hocso.graders.sandbox`; where this machine cannot give
+it, grading refuses unless the caller allows the weak one. A submission caught tampering with its
+own grading gets no automatic score (its grades wait for a person: "needs review"), and a
+submission that cannot be graded loses whatever score an earlier run gave it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import shutil
+import signal
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +31,7 @@ from pathlib import Path
 
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
-from hocso.graders.sandbox import Limits
+from hocso.graders.sandbox import Limits, missing_protections
 from hocso.graders.worker_gradebook import (
     WorkerGradebook,
     make_durable,
@@ -48,6 +55,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.i18n import t
 from hocso.nbgrader_compat import use_in_process_alembic
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
@@ -62,6 +70,7 @@ class GradeSettings:
     config_file: str
     assignment: str
     limits: Limits = field(default_factory=Limits)
+    strong_sandbox: bool = True
 
 
 @dataclass
@@ -83,8 +92,8 @@ class BatchSummary:
     seconds: float = 0.0
 
 
-def nbgrader_config(config_file: str, limits: Limits) -> Config:
-    """The course's nbgrader config with Execute replaced by the fast, limited executor."""
+def nbgrader_config(config_file: str, limits: Limits, strong_sandbox: bool = True) -> Config:
+    """The course's nbgrader config with Execute replaced by the fast, sandboxed executor."""
     path = Path(config_file)
     config = PyFileConfigLoader(path.name, str(path.parent)).load_config()
     config.Autograde.autograde_preprocessors = [
@@ -101,8 +110,13 @@ def nbgrader_config(config_file: str, limits: Limits) -> Config:
     config.FastExecute.memory_mb = limits.memory_mb
     config.FastExecute.max_processes = limits.max_processes
     config.FastExecute.max_output_bytes = limits.max_output_bytes
+    config.FastExecute.disk_mb = limits.disk_mb
     runtime = Path(config.CourseDirectory.root)
     config.FastExecute.protected_dirs = [str(runtime), config.CourseDirectory.source_directory]
+    config.FastExecute.workspace = str(runtime)
+    if isinstance(config.CourseDirectory.get("submitted_directory"), str):
+        config.FastExecute.submitted_directory = config.CourseDirectory.submitted_directory
+    config.FastExecute.strong_sandbox = strong_sandbox
     return config
 
 
@@ -164,7 +178,7 @@ def _converter(settings: GradeSettings) -> BatchAutograde:
     """The converter for these settings, built on first use (forked workers inherit it warm)."""
     key = (settings, os.environ.get("HOCSO_HOME", ""))  # the course config reads it
     if key not in _converters:
-        config = nbgrader_config(settings.config_file, settings.limits)
+        config = nbgrader_config(settings.config_file, settings.limits, settings.strong_sandbox)
         config.CourseDirectory.assignment_id = settings.assignment
         config.Autograde.force = True
         log = logging.getLogger("hocso.graders.autograde.nbgrader")
@@ -203,6 +217,7 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
         executor = converter.fast_execute()
         if executor is not None:
             executor.stops.clear()
+            executor.reviews.clear()
         _logged_errors(converter).clear()
         out_dir = Path(
             converter.coursedir.format_path(
@@ -215,12 +230,37 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
         except Exception as error:  # nbgrader reports bad submissions this way; record, never stop the batch
             reason = _reason_from(converter, error, learner)
         executor = converter.fast_execute()
-        reason = reason or (executor.stops[0] if executor is not None and executor.stops else "")
+        reviews = list(executor.reviews) if executor is not None else []
+        if reason or reviews:  # no automatic score: not a stale one, not one it may have forged
+            _hold_for_review(converter.coursedir.db_url, settings.assignment, learner)
+        reason = (
+            reason
+            or (reviews[0] if reviews else "")
+            or (executor.stops[0] if executor and executor.stops else "")
+        )
         score, max_score = _gradebook_score(converter.coursedir.db_url, settings.assignment, learner)
         make_durable(converter.coursedir.db_url)
     if out_dir.is_dir():  # written last: only now is the learner done (its grades are committed)
         (out_dir / DONE_MARKER).write_text(reason or "ok", encoding="utf-8")
     return LearnerResult(learner, not reason, score, max_score, time.monotonic() - started, reason)
+
+
+def _hold_for_review(db_url: str, assignment: str, learner: str) -> None:
+    """Every grade of this submission back to no automatic score, flagged for a person to grade.
+
+    Used when grading failed (an earlier run's score must not stay) or the submission tampered
+    with its own grading (the scores it got are not evidence)."""
+    with WorkerGradebook(db_url) as gb:
+        try:
+            submission = gb.find_submission(assignment, learner)
+        except MissingEntry:
+            return
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                grade.auto_score = 0.0
+                grade.manual_score = None
+                grade.needs_manual_grade = True
+        gb.db.commit()
 
 
 def _reason_from(converter: BatchAutograde, error: Exception, learner: str) -> str:
@@ -256,6 +296,21 @@ def pending_learners(course: Course, assignment: str) -> tuple[list[str], list[s
     return pending, done
 
 
+def sandbox_for(allow_weak_sandbox: bool) -> bool:
+    """Whether the strong sandbox is used; GradingError when it is missing and weak is not allowed."""
+    missing = missing_protections()
+    if missing and not allow_weak_sandbox:
+        raise GradingError(t("graders.autograde.sandbox_missing", missing="; ".join(missing)))
+    return not missing
+
+
+def _die_with_grader() -> None:
+    """Pool initializer: a worker ends when the process that started it ends (even by kill -9)."""
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:
+        os._exit(1)
+
+
 def autograde_submissions(
     course: Course,
     assignment: str,
@@ -263,13 +318,16 @@ def autograde_submissions(
     limits: Limits | None = None,
     on_result: object = None,
     zygotes: ZygoteRoot | None = None,
+    allow_weak_sandbox: bool = False,
 ) -> BatchSummary:
     """Grade every pending submission of `assignment` in a fork-based process pool.
 
     `zygotes`: a zygote root the caller started early (the CLI does, before importing nbgrader);
-    otherwise one is started here.
+    otherwise one is started here. Without the strong sandbox this raises GradingError unless
+    `allow_weak_sandbox`.
     """
     course.module(assignment)
+    strong = sandbox_for(allow_weak_sandbox) if zygotes is None else zygotes.strong
     with Gradebook(gradebook_url(course)) as gb:
         try:
             gb.find_assignment(assignment)
@@ -280,7 +338,9 @@ def autograde_submissions(
     use_wal_journal(gradebook_url(course))
     started = time.monotonic()
     pending, done = pending_learners(course, assignment)
-    settings = GradeSettings(str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits())
+    settings = GradeSettings(
+        str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits(), strong
+    )
     summary = BatchSummary(skipped=done)
     if not pending:
         summary.seconds = time.monotonic() - started
@@ -288,8 +348,10 @@ def autograde_submissions(
     _converter(settings).prepare()  # once here rather than in every worker
     with contextlib.ExitStack() as stack:
         if zygotes is None:
-            zygotes = stack.enter_context(ZygoteRoot())
-        pool = stack.enter_context(ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork")))
+            zygotes = stack.enter_context(ZygoteRoot([str(course_runtime_dir(course))], strong))
+        pool = stack.enter_context(
+            ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork"), initializer=_die_with_grader)
+        )
         for result in pool.map(grade_submission, pending, [settings] * len(pending)):
             summary.results.append(result)
             if callable(on_result):

@@ -1,21 +1,35 @@
-"""Operating-system limits for one submission's grading process, applied in the forked child.
+"""The operating-system sandbox a submission is graded in, and the limits it runs under.
 
-Address space (RLIMIT_AS), file size, no core dumps, processes (RLIMIT_NPROC, which the kernel does
-not enforce for root, so an audit hook also refuses process creation beyond the limit and the parent
-kills the child's whole process group), no network (a new network namespace when the OS allows
-`unshare(CLONE_NEWNET)`, otherwise an audit hook refuses sockets), and no reading or writing of other
-learners' files, the instructor's source or the gradebook (an audit hook on `open` and directory
-listing). Audit hooks stop Python-level access; native code (ctypes) could bypass them.
+The zygote root (`hocso.graders.zygote.ZygoteRoot`) runs inside Debian's bubblewrap: a mount view
+of a read-only minimal system, the Python installation, the virtual environment and hocso's own
+package folders only (no course source, no runtime folder, no gradebook, no home), its own PID,
+network, IPC and UTS namespaces, a cleared environment, and only the capabilities it needs to give
+each submission its own namespaces (CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_CHOWN). Each
+submission's process then enters its own PID, mount, network and IPC namespaces, sees a fresh
+/proc with only its own processes, and a size-limited tmpfs with only its working copy and /tmp,
+under an unprivileged uid with no capabilities and rlimits on memory, processes, CPU, open files
+and file size (`hocso.graders.namespaces`). Without bubblewrap (or not as root) only the weak
+sandbox is possible: `missing_protections` says what is missing and grading refuses unless the
+instructor allows it.
+
+The audit hook of `isolate` stays in both: it turns an attempt at another learner's files, the
+source, the network or too many processes into a plain PermissionError the learner can read. It is
+not the barrier (native code and subprocesses bypass audit hooks); the namespaces are.
 """
 
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
-import resource
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from hocso.graders.namespaces import AREA
 
 NETWORK_EVENTS = {"socket.__new__", "socket.connect", "socket.getaddrinfo", "socket.bind"}
 PROCESS_EVENTS = {
@@ -28,6 +42,20 @@ PROCESS_EVENTS = {
     "os.exec",
 }
 FILE_EVENTS = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "shutil.rmtree", "os.mkdir"}
+CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
+ETC_FILES = (
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/alternatives",
+    "/etc/localtime",
+    "/etc/nsswitch.conf",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/mime.types",
+)
+PASSED_ENV = ("HOCSO_LANG", "LANG", "LC_ALL", "TZ")  # the grader's other variables stay out
 
 
 @dataclass(frozen=True)
@@ -40,29 +68,115 @@ class Limits:
     max_processes: int = 8
     max_output_bytes: int = 1_000_000
     protected_dirs: tuple[str, ...] = field(default_factory=tuple)
+    disk_mb: int = 200
+    open_files: int = 256
+
+    @property
+    def cpu_seconds(self) -> int:
+        """CPU time a submission may use in all (the cell timeouts stop it first)."""
+        return int(self.notebook_timeout) + 10
 
 
-def isolate(limits: Limits, own_dir: str) -> str:
-    """Apply every limit to the current (child) process; returns how the network is cut off."""
-    faulthandler.disable()  # a crashing submission is reported by the parent, not dumped on stderr
-    os.setpgid(0, 0)
-    memory = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes, limits.max_processes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (50_000_000, 50_000_000))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    network = "namespace"
-    try:
-        os.unshare(os.CLONE_NEWNET)  # type: ignore[attr-defined]  # Python >= 3.12
-    except (AttributeError, OSError):
-        network = "audit-hook"
+@functools.cache
+def missing_protections() -> tuple[str, ...]:
+    """What the strong sandbox lacks on this machine, each as what is missing and how to get it."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return (
+            "bubblewrap (bwrap) is not installed, so a submission would see the whole machine, share "
+            "the grader's PID and network namespaces and could outlive grading; install it "
+            "(apt-get install bubblewrap)",
+        )
+    if os.geteuid() != 0:
+        return (
+            "the grader is not running as root, so bubblewrap cannot give each submission its own "
+            "namespaces and uid; run `hocso grade autograde` as root (or in a container as its root)",
+        )
+    probe = [bwrap, *_namespace_flags(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
+    done = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        return (
+            f"bubblewrap cannot create the namespaces here ({why}); grading needs PID, mount and network namespaces",
+        )
+    return ()
+
+
+def _namespace_flags() -> list[str]:
+    flags = ["--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
+    flags += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
+    for capability in CAPABILITIES:
+        flags += ["--cap-add", capability]
+    return flags
+
+
+def _with_parents(path: str, seen: set[str]) -> list[str]:
+    """bubblewrap arguments that create `path`'s parent folders readable by the submission's uid."""
+    args: list[str] = []
+    parents = list(Path(path).parents)[::-1][1:]  # without "/"
+    for parent in parents:
+        if str(parent) not in seen:
+            seen.add(str(parent))
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def python_dirs() -> list[str]:
+    """What a submission needs to run Python and import hocso: the installation, the environment and
+    hocso's own package folders (not the repository around them, which holds the course source)."""
+    import importlib.util
+
+    found = [sys.base_prefix, sys.prefix]
+    for package in ("hocso", "hocso.graders", "hocso.widgets"):  # found, not imported (widgets is heavy)
+        spec = importlib.util.find_spec(package)
+        found += [os.path.realpath(p) for p in (spec.submodule_search_locations or [])] if spec else []
+    kept: list[str] = []
+    for path in sorted(set(found), key=len):
+        if not any(path == k or path.startswith(k + os.sep) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def root_command(python_args: list[str], workspaces: list[str]) -> list[str]:
+    """The bubblewrap command line that starts the zygote root in its sandbox."""
+    bwrap = shutil.which("bwrap") or "bwrap"
+    args = [bwrap, *_namespace_flags(), "--clearenv"]
+    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+    env.update(PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin", HOME="/tmp", IPYTHONDIR="/tmp/.ipython")
+    env.setdefault("LANG", "C.UTF-8")
+    for name, value in env.items():
+        args += ["--setenv", name, value]
+    for system in SYSTEM_DIRS:
+        if os.path.islink(system):
+            args += ["--symlink", os.readlink(system), system]
+        elif os.path.isdir(system):
+            args += ["--ro-bind", system, system]
+    for item in ETC_FILES:
+        args += ["--ro-bind-try", item, item]
+    seen: set[str] = {"/usr"}
+    for path in python_dirs():
+        args += [*_with_parents(path, seen), "--ro-bind", path, path]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", AREA]
+    seen.add("/tmp")
+    for workspace in workspaces:
+        args += [*_with_parents(workspace, seen), "--perms", "0755", "--dir", workspace]
+    return [*args, "--chdir", "/", "--", *python_args]
+
+
+def isolate(limits: Limits, own_dir: str) -> None:
+    """Friendly refusals (a PermissionError that says why) for what a beginner's code might try.
+
+    The OS sandbox is what stops an attacker; this hook only explains, in plain words, why another
+    learner's file, the course source, the network or the 9th process is not there for them.
+    """
+    faulthandler.disable()  # a crashing submission is reported by the grader, not dumped on stderr
     grader_pid = os.getpid()
     protected = tuple(os.path.realpath(d) + os.sep for d in limits.protected_dirs)
     own = os.path.realpath(own_dir) + os.sep
     started = [0]
 
     def guard(event: str, args: tuple[Any, ...]) -> None:
-        if network == "audit-hook" and event in NETWORK_EVENTS:
+        if event in NETWORK_EVENTS:
             raise PermissionError("network access is disabled while grading")
         if event in PROCESS_EVENTS:
             if os.getpid() != grader_pid:  # a learner's child may not start more: end it quietly
@@ -77,4 +191,3 @@ def isolate(limits: Limits, own_dir: str) -> str:
 
     sys.addaudithook(guard)
     os.chdir(own_dir)
-    return network

@@ -1,26 +1,24 @@
-"""The lean process that forks each submission: IPython and a warm shell, nothing of the grader.
+"""The lean, sandboxed process that forks each submission, and the grader's side of each run.
 
 Stock nbgrader starts a kernel per notebook (about 1 s here). Forking a process that has already
 imported IPython and built an InteractiveShell costs milliseconds, and the child is fresh per
 submission, so nothing leaks between learners.
 
-`ZygoteRoot` is started (as its own small Python process) before the grader imports nbgrader, so it
-warms up on the other core meanwhile. It holds no nbgrader, SQLAlchemy, nbconvert or gradebook
-objects: a submission's process inherits none of them (nothing to find with `gc.get_objects()`),
-and forking from ~30 MB instead of the ~125 MB grading worker costs a third of the CPU (page tables
-and copy-on-write faults). Each grading worker gets its own zygote, forked by the root; the zygote
-forks one child per notebook, which streams outputs cell by cell to the worker through a pipe of
-its own. nbgrader's own preprocessors then grade them exactly as they grade kernel outputs
-(`hocso.graders.fast_execute`). Without a root (a caller grading in its own process), the zygote is
-forked from the caller.
+`ZygoteRoot` is started (as its own small Python process, inside the bubblewrap sandbox of
+`hocso.graders.sandbox`) before the grader imports nbgrader, so it warms up on the other core
+meanwhile. It holds no nbgrader, SQLAlchemy, nbconvert or gradebook objects and none of the
+grader's environment. Each grading worker gets its own zygote, forked by the root; the zygote forks
+one child per notebook, in a PID namespace of its own (`hocso.graders.namespaces`), and that child
+runs one cell per request from the worker (`hocso.graders.cell_runner`) over two pipes of its own.
+The worker holds a pidfd of the child, so it can end it (and with it every process the submission
+started) whatever the child's PID looks like from inside the sandbox.
 """
 
 from __future__ import annotations
 
 import gc
-import inspect
-import io
 import json
+import marshal
 import os
 import pickle
 import select
@@ -31,232 +29,224 @@ import subprocess
 import sys
 import time
 from contextlib import suppress
+from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from hocso.graders.sandbox import Limits, isolate
-from IPython.core.displayhook import DisplayHook
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
-from traitlets.config import Config
+from hocso.graders.cell_runner import TIMEOUT_OUTPUT, prepared_shell, serve_cells
+from hocso.graders.namespaces import SANDBOX_UID, PidNamespaces, enter_submission, set_limits
+from hocso.graders.sandbox import Limits, isolate, root_command
 
-TIMEOUT_OUTPUT = {
-    "ename": "CellTimeoutError",
-    "evalue": "",
-    "traceback": ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
-}
-PROTECTED_METHODS = (
-    "run_cell",
-    "run_cell_async",
-    "run_ast_nodes",
-    "run_code",
-    "showtraceback",
-    "transform_cell",
-)
+__all__ = ["TIMEOUT_OUTPUT", "Cell", "Run", "ZygoteRoot", "run_forked", "working_copy"]
+
 _HEADER = struct.Struct("!I")
-NO_MODULE = "<hocso: notebook cell>"
+MAX_WORKING_COPY = 64_000_000  # bytes of a learner's folder sent into its sandbox
 
 
-class _CellTimeout(BaseException):
-    """Raised by SIGALRM inside a cell; BaseException so learner `except Exception` cannot swallow it."""
+@dataclass(frozen=True)
+class Cell:
+    """One code cell to run: its source, whether it is an autograder test, and its exercise name."""
+
+    source: str
+    test: bool = False
+    name: str = ""
 
 
-class _QuietDisplayHook(DisplayHook):
-    def write_output_prompt(self) -> None:
-        pass
+class Run(NamedTuple):
+    """What running a notebook gave: outputs per finished cell, why it stopped early, what to review."""
 
-    def write_format_data(self, format_dict: Any, md_dict: Any = None) -> None:
-        pass
-
-
-class _OutputCap(io.TextIOBase):
-    """A stdout/stderr that keeps at most the notebook's remaining output budget."""
-
-    def __init__(self, budget: list[int]) -> None:
-        self.parts: list[str] = []
-        self.budget = budget
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        if self.budget[0] > 0:
-            kept = text[: self.budget[0]]
-            self.parts.append(kept)
-            self.budget[0] -= len(kept)
-        return len(text)
-
-    def value(self) -> str:
-        return "".join(self.parts)
+    outputs: list[list[dict[str, Any]]]
+    reason: str | None
+    review: list[str]
 
 
-_shell: InteractiveShell | None = None
+@dataclass
+class _Job:
+    limits: Limits
+    own_dir: str
+    workspace: str
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
-def prepared_shell() -> InteractiveShell:
-    """One pristine shell per worker, built before forking so each child starts warm."""
-    global _shell
-    if _shell is None:
-        # no history thread or database: a forked child must not share them with its parent
-        config = Config({"HistoryManager": {"enabled": False}})
-        _shell = InteractiveShell.instance(colors="NoColor", config=config)
-        _shell.displayhook = _QuietDisplayHook(shell=_shell, cache_size=0)
-        _shell.display_trap.hook = _shell.displayhook
-        _shell._format_exception_for_storage = _exception_for_history  # type: ignore[method-assign]
-        _shell.compile.cache = _CellFiles(_shell.compile.cache)  # type: ignore[method-assign]
-        with capture_output():  # compile and import what the first cell needs once, before forking
-            _shell.run_cell("import sys\n1/0", store_history=False)
-    return _shell
+def working_copy(folder: str, notebooks_from: str | None = None) -> dict[str, bytes]:
+    """The learner's files to put in its sandbox: regular files only (a symlink is not followed).
 
-
-class _CellFiles:
-    """Tell `inspect` up front that a cell's pseudo-file belongs to no module.
-
-    To format a traceback, `inspect.getmodule` looks for the module of each frame's file; for a
-    cell's file it finds none only after walking every imported module, several times per failing
-    cell, and in a forked child that walk also copies the pages of every module object. Mapping the
-    cell's file name to a module name that does not exist gives the same answer (no module) at once.
+    `notebooks_from`: take the notebooks from this folder (the learner's own submission) instead,
+    so the copy never holds the autograded notebook with its hidden tests.
     """
-
-    def __init__(self, cache: Any) -> None:
-        self.cache = cache
-
-    def __call__(self, *args: Any, **kwargs: Any) -> str:
-        name = self.cache(*args, **kwargs)
-        for path in (name, os.path.normcase(os.path.abspath(name))):  # as given, and as a frame's
-            inspect.modulesbyfile[path] = NO_MODULE
-        return name
-
-
-def _exception_for_history(exception: BaseException, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """IPython formats each failing cell's traceback a second time, only for `%history`.
-
-    The graded notebook gets the traceback shown in the cell's outputs (formatted as the kernel
-    formats it); this history copy is never read, and formatting it cost half of a failing cell
-    (the traceback formatter scans every module the grader has imported).
-    """
-    return {"ename": type(exception).__name__, "evalue": str(exception), "traceback": []}
-
-
-def _output(output_type: str, **fields: Any) -> dict[str, Any]:
-    """One output in nbformat's shape (the worker builds the NotebookNode; nbformat stays out of here)."""
-    return {"output_type": output_type, **fields}
-
-
-def _send(pipe: int, item: object) -> None:
-    """One cell's outputs to the worker, as JSON: the worker must never unpickle what a submission
-    could have written into its own pipe."""
-    data = json.dumps(item, ensure_ascii=False, default=repr).encode()
-    os.write(pipe, _HEADER.pack(len(data)))
-    view = memoryview(data)
-    while view:
-        view = view[os.write(pipe, view) :]
-
-
-def _run_cells(shell: InteractiveShell, sources: list[str], limits: Limits, pipe: int) -> None:
-    grader_pid = os.getpid()
-    last_traceback: list[list[str]] = [[]]
-    originals = {name: getattr(InteractiveShell, name) for name in PROTECTED_METHODS}
-
-    def keep_traceback(etype: Any, evalue: Any, stb: list[str]) -> None:
-        last_traceback[0] = list(stb)
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _CellTimeout()
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    budget = [limits.max_output_bytes]
-    started = time.monotonic()
-    real_out, real_err = sys.stdout, sys.stderr
-    for count, source in enumerate(sources, start=1):
-        for name, method in originals.items():  # undo a learner's monkeypatching of the runner
-            setattr(InteractiveShell, name, method)
-            shell.__dict__.pop(name, None)
-        shell._showtraceback = keep_traceback
-        outputs: list[dict[str, Any]] = []
-        remaining = limits.notebook_timeout - (time.monotonic() - started)
-        stdout, stderr = _OutputCap(budget), _OutputCap(budget)
-        captured = None
-        result = None
-        timed_out = False
-        signal.setitimer(signal.ITIMER_REAL, max(0.01, min(limits.cell_timeout, remaining)))
-        try:
-            sys.stdout, sys.stderr = stdout, stderr
-            with capture_output(stdout=False, stderr=False, display=True) as captured:
-                result = originals["run_cell"](shell, source, store_history=True)
-        except _CellTimeout:
-            timed_out = True
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            sys.stdout, sys.stderr = real_out, real_err
-        if os.getpid() != grader_pid:  # a process the learner forked must not report anything
-            os._exit(0)
-        if stdout.value():
-            outputs.append(_output("stream", name="stdout", text=stdout.value()))
-        if stderr.value():
-            outputs.append(_output("stream", name="stderr", text=stderr.value()))
-        for shown in captured.outputs if captured is not None else []:
-            outputs.append(_output("display_data", data=shown.data, metadata=shown.metadata))
-        error = None if result is None else (result.error_before_exec or result.error_in_exec)
-        if timed_out or isinstance(error, _CellTimeout):
-            # like nbgrader's Execute: interrupt the cell, record the timeout, run the next cells
-            outputs.append(_output("error", ename="KeyboardInterrupt", evalue="", traceback=[]))
-            outputs.append(_output("error", **TIMEOUT_OUTPUT))
-            _send(pipe, outputs)
-            if time.monotonic() - started >= limits.notebook_timeout:
-                return
+    files: dict[str, bytes] = {}
+    total = 0
+    for base, pick in (
+        (folder, lambda n: not n.endswith(".ipynb") or notebooks_from is None),
+        (notebooks_from, lambda n: n.endswith(".ipynb")),
+    ):
+        if base is None or not os.path.isdir(base):
             continue
-        if error is not None:
-            text = str(error)[:2000]
-            tb = last_traceback[0][-20:]
-            outputs.append(_output("error", ename=type(error).__name__, evalue=text, traceback=tb))
-        elif result is not None and result.result is not None:
-            data, metadata = shell.display_formatter.format(result.result)
-            outputs.append(_output("execute_result", data=data, metadata=metadata, execution_count=count))
-        _send(pipe, outputs)
+        for root, dirs, names in os.walk(base):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+            for name in names:
+                path = os.path.join(root, name)
+                relative = os.path.relpath(path, base)
+                if not pick(name) or os.path.islink(path) or not os.path.isfile(path):
+                    continue
+                total += os.path.getsize(path)
+                if total > MAX_WORKING_COPY:
+                    raise OSError(
+                        f"the learner's folder {base} holds more than {MAX_WORKING_COPY // 1_000_000} MB"
+                    )
+                files[relative] = Path(path).read_bytes()
+    return files
 
 
 def run_forked(
-    sources: list[str], limits: Limits, own_dir: str
-) -> tuple[list[list[dict[str, Any]]], str | None]:
-    """Run cell sources in a forked, limited child; returns outputs per finished cell and a failure reason."""
-    job = (sources, limits, own_dir)
+    cells: list[Cell] | list[str],
+    limits: Limits,
+    own_dir: str,
+    workspace: str | None = None,
+    files: dict[str, bytes] | None = None,
+    strong: bool = True,
+) -> Run:
+    """Run the cells in a forked, sandboxed child, one request per cell (see the module docstring)."""
+    cells = [c if isinstance(c, Cell) else Cell(c) for c in cells]
+    job = _Job(limits, own_dir, workspace or own_dir, working_copy(own_dir) if files is None else files)
     failure: OSError | None = None
-    for _attempt in range(2):  # a learner's code can end the zygote: then one new zygote, one retry
-        zygote, read_end = None, -1
+    for _attempt in range(2):  # a zygote lost (its root gone): one new root, one retry
+        zygote, pipes = None, []
         try:
-            zygote = _zygote()  # before the pipe: a zygote must never hold a job's write end
-            read_end, write_end = os.pipe()
+            zygote = _zygote(job.workspace, strong)  # before the pipes: a zygote never holds a job's ends
+            requests_r, requests_w = os.pipe()
+            results_r, results_w = os.pipe()
+            pipes = [requests_w, results_r]
             try:
-                pid = zygote.start(job, write_end)
+                _pid, pidfd = zygote.start(job, [requests_r, results_w])
             finally:
-                os.close(write_end)
+                os.close(requests_r)
+                os.close(results_w)
             break
         except OSError as error:
             failure = error
-            if read_end >= 0:
-                os.close(read_end)
+            for fd in pipes:
+                os.close(fd)
             if zygote is not None:
                 zygote.close()
     else:
-        return [], f"the grading process could not be started ({failure}); grade this learner again"
-    results, reason = _receive(pid, read_end, limits)
+        return Run([], f"the grading process could not be started ({failure}); grade this learner again", [])
+    try:
+        run = _converse(cells, limits, pipes[0], pipes[1])
+    finally:
+        for fd in pipes:
+            os.close(fd)
+        with suppress(ProcessLookupError, OSError):
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # and with it its whole PID namespace
+        os.close(pidfd)
     status = zygote.exit_status()
     if status is None:
         zygote.close()
-        lost = "the grading helper process stopped while this notebook ran (its code may have ended it)"
-        return results, reason or lost
-    return results, reason or _exit_reason(status, limits)
+        lost = "the grading helper process stopped while this notebook ran"
+        return Run(run.outputs, run.reason or lost, run.review)
+    if run.review and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+        return Run(run.outputs, _exit_reason(status, limits), [])  # out of memory, not tampering
+    return Run(run.outputs, run.reason or _exit_reason(status, limits), run.review)
+
+
+def _converse(cells: list[Cell], limits: Limits, requests: int, results: int) -> Run:
+    """Send one cell, take its one reply; then the end, and its `done`. Anything else is forged."""
+    deadline = time.monotonic() + limits.notebook_timeout + 2
+    reader = _Replies(results, 4 * limits.max_output_bytes + (1 << 20))
+    outputs: list[list[dict[str, Any]]] = []
+    for seq, cell in enumerate(cells):
+        nonce = os.urandom(16).hex()
+        _write(
+            requests,
+            {"seq": seq, "nonce": nonce, "source": cell.source, "test": cell.test, "name": cell.name},
+        )
+        reply, problem = reader.next(deadline)
+        if problem:
+            return Run(outputs, *_problem(problem, cell, outputs, limits))
+        if not isinstance(reply, dict) or reply.get("seq") != seq or reply.get("nonce") != nonce:
+            return Run(outputs, None, [f"sent results that the grader did not ask for ({cell.name})"])
+        if not _is_outputs(reply.get("outputs")):
+            return Run(outputs, None, [f"sent unreadable results ({cell.name})"])
+        outputs.append(reply["outputs"])
+        if reply.get("stop"):
+            break
+    nonce = os.urandom(16).hex()
+    _write(requests, {"end": nonce})
+    reply, problem = reader.next(deadline)
+    if problem or not isinstance(reply, dict) or reply.get("done") != nonce:
+        return Run(outputs, None, [f"did not finish as the grader's runner does ({problem or 'forged end'})"])
+    tampering = [str(t) for t in reply.get("tampering", []) if isinstance(t, str)]
+    extra, _ = reader.next(time.monotonic() + 2)
+    if extra is not None:
+        tampering.append("sent results after the end")
+    return Run(outputs, None, tampering)
+
+
+def _problem(problem: str, cell: Cell, outputs: list[Any], limits: Limits) -> tuple[str | None, list[str]]:
+    """A missing reply: the process ended (crash, os._exit, limit), ran too long or sent garbage."""
+    if problem == "ended":
+        return None, []  # the exit status says why (see run_forked)
+    if problem == "too long":
+        return f"the notebook ran longer than {limits.notebook_timeout:g} s and was stopped", []
+    return None, [f"{problem} ({cell.name})"]
+
+
+def _is_outputs(outputs: Any) -> bool:
+    return isinstance(outputs, list) and all(
+        isinstance(o, dict) and isinstance(o.get("output_type"), str) for o in outputs
+    )
+
+
+def _write(fd: int, message: dict[str, Any]) -> None:
+    """One request; a submission that has ended (or closed its end) just reads nothing more."""
+    data = marshal.dumps(message)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    with suppress(BrokenPipeError):
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+class _Replies:
+    """Frames from the submission's result pipe, read as JSON only (never unpickled)."""
+
+    def __init__(self, fd: int, allowed: int) -> None:
+        self.fd, self.allowed, self.buffer, self.received, self.closed = fd, allowed, b"", 0, False
+
+    def next(self, deadline: float) -> tuple[Any, str]:
+        while True:
+            if len(self.buffer) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(self.buffer)
+                if len(self.buffer) >= _HEADER.size + size:
+                    body = self.buffer[_HEADER.size : _HEADER.size + size]
+                    self.buffer = self.buffer[_HEADER.size + size :]
+                    try:
+                        return json.loads(body), ""
+                    except ValueError:
+                        return None, "sent unreadable results"
+            if self.closed:
+                return None, "ended" if not self.buffer else "sent unreadable results"
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, "too long"
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.5))
+            if not ready:
+                continue
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                self.closed = True
+                continue
+            self.received += len(chunk)
+            if self.received > self.allowed:
+                return None, f"sent more than {self.allowed // 1_000_000} MB of results"
+            self.buffer += chunk
 
 
 class _Zygote:
-    """One grading worker's forking server: it holds the warm shell, reads jobs, forks and waits.
+    """One grading worker's forking server (in the root's sandbox): reads jobs, forks and waits.
 
     The worker itself never forks: forking write-protects every page of the forking process, and a
-    worker that forked each submission took ~5,000 page faults per learner afterwards (its whole
-    working set, again). Each job's outputs travel through a pipe of their own (its write end is
-    passed over the zygote's Unix socket): nothing a submission leaves running can reach another
-    learner's results or the zygote's socket, which the child closes before any learner code.
+    worker that forked each submission took ~5,000 page faults per learner afterwards.
     """
 
     def __init__(self, sock: socket.socket) -> None:
@@ -268,27 +258,14 @@ class _Zygote:
         self.pid = pid
         Finalize(self, self.close, exitpriority=10)
 
-    @classmethod
-    def forked_here(cls) -> _Zygote:
-        """A zygote forked from this process (when no root runs)."""
-        shell = prepared_shell()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        gc.freeze()  # the zygote's garbage collector leaves this process's objects (and pages) alone
-        if os.fork() == 0:  # the zygote: never returns into the caller's code
-            ours.close()
-            _zygote_main(theirs, shell)
-        gc.unfreeze()
-        theirs.close()
-        return cls(ours)
-
-    def start(self, job: tuple[list[str], Limits, str], write_end: int) -> int:
+    def start(self, job: _Job, fds: list[int]) -> tuple[int, int]:
         data = pickle.dumps(job)
-        socket.send_fds(self.sock, [_HEADER.pack(len(data))], [write_end])
+        socket.send_fds(self.sock, [_HEADER.pack(len(data))], fds)
         self.sock.sendall(data)
-        message = _recv_message(self.sock)
-        if message is None:
+        message, pidfds, _, _ = socket.recv_fds(self.sock, 64, 1)
+        if not message or not pidfds:
             raise OSError("the zygote stopped")
-        return int(message)  # type: ignore[call-overload]
+        return int(message.decode()), pidfds[0]
 
     def exit_status(self) -> int | None:
         self.sock.settimeout(60)
@@ -303,32 +280,33 @@ class _Zygote:
     def close(self) -> None:
         if os.getpid() != self.owner or self.sock.fileno() < 0:
             return
-        self.sock.close()  # the zygote reads end-of-file and exits
-        with suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        with suppress(ChildProcessError):  # a root's zygote is the root's child, reaped there
-            os.waitpid(self.pid, 0)
+        self.sock.close()  # the zygote reads end-of-file and exits, ending its submission
         _zygotes.pop(self.owner, None)
 
 
 class ZygoteRoot:
     """The lean process that forks one zygote per grading worker (see the module's docstring).
 
-    Start it first, so it imports IPython and warms its shell while the grader imports nbgrader;
-    processes forked while it runs (the grading workers) get their zygotes from it.
+    `workspaces`: the course runtime folders whose learners it grades (each submission's private
+    tmpfs is mounted there). `strong=False` runs it without the OS sandbox (the weak engine).
     """
 
-    def __init__(self) -> None:
-        global _root_control
+    def __init__(self, workspaces: list[str] | tuple[str, ...] = (), strong: bool = True) -> None:
+        global _root_control, _root_workspaces, _root_strong
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hocso.graders.zygote", str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            stdin=subprocess.DEVNULL,
-        )
+        python = [
+            sys.executable,
+            "-m",
+            "hocso.graders.zygote",
+            str(theirs.fileno()),
+            "strong" if strong else "weak",
+        ]
+        command = root_command(python, [os.path.realpath(w) for w in workspaces]) if strong else python
+        self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
-        self.control = ours
-        _root_control = ours
+        self.control, self.strong = ours, strong
+        self.workspaces = tuple(os.path.realpath(w) for w in workspaces)
+        _root_control, _root_workspaces, _root_strong = ours, self.workspaces, strong
 
     def __enter__(self) -> ZygoteRoot:
         return self
@@ -349,34 +327,45 @@ class ZygoteRoot:
 
 
 _root_control: socket.socket | None = None
+_root_workspaces: tuple[str, ...] = ()
+_root_strong = True
 _zygotes: dict[int, _Zygote] = {}
+_own_roots: dict[int, ZygoteRoot] = {}  # roots this process started for itself, by its pid
 
 
-def _zygote() -> _Zygote:
-    """This process's zygote (a forked worker never uses its parent's): from the root when one runs."""
+def _close_own_roots() -> None:
+    root = _own_roots.pop(os.getpid(), None)
+    if root is not None:
+        root.close()
+
+
+def _zygote(workspace: str, strong: bool) -> _Zygote:
+    """This process's zygote, from the root; a root of its own when none serves this workspace."""
+    workspace = os.path.realpath(workspace)
+    covered = any(workspace == w or workspace.startswith(w + os.sep) for w in _root_workspaces)
+    if _root_control is None or _root_strong != strong or (strong and not covered):
+        _close_own_roots()
+        _own_roots[os.getpid()] = ZygoteRoot([workspace], strong)
+        _zygotes.pop(os.getpid(), None)
+        Finalize(None, _close_own_roots, exitpriority=5)
     if os.getpid() not in _zygotes:
-        zygote = None
-        if _root_control is not None:
-            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                socket.send_fds(_root_control, [b"zygote"], [theirs.fileno()])
-                zygote = _Zygote(ours)
-            except OSError:  # the root has gone: fork one here instead
-                ours.close()
-            finally:
-                theirs.close()
-        _zygotes[os.getpid()] = zygote or _Zygote.forked_here()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(_root_control, [b"zygote"], [theirs.fileno()])  # type: ignore[arg-type]
+            _zygotes[os.getpid()] = _Zygote(ours)
+        except OSError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
     return _zygotes[os.getpid()]
 
 
-def _serve_root(control: socket.socket) -> None:
-    """The root's loop: warm the shell once, then fork a zygote for each worker that asks.
-
-    Zygotes are waited for (not left to the kernel), so their CPU, and their submissions', is
-    counted in the grader's own usage.
-    """
-    shell = prepared_shell()
+def _serve_root(control: socket.socket, strong: bool) -> None:
+    """The root's loop: warm the shell once, then fork a zygote for each worker that asks."""
+    shell, pristine = prepared_shell()
     gc.freeze()
+    number = 0
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 16, 1)
@@ -387,9 +376,10 @@ def _serve_root(control: socket.socket) -> None:
             break  # every grader has gone
         if not fds:
             continue
+        number += 1
         if os.fork() == 0:  # the zygote: never returns here
             control.close()
-            _zygote_main(socket.socket(fileno=fds[0]), shell)
+            _zygote_main(socket.socket(fileno=fds[0]), shell, pristine, strong, SANDBOX_UID + number)
         os.close(fds[0])
     _reap(block=True)  # each zygote ends when its worker has gone
 
@@ -400,11 +390,11 @@ def _reap(block: bool) -> None:
             pass
 
 
-def _zygote_main(sock: socket.socket, shell: InteractiveShell) -> None:
+def _zygote_main(sock: socket.socket, shell: Any, pristine: Any, strong: bool, uid: int) -> None:
     code = 0
     try:
         _send_message(sock, os.getpid())
-        _serve_jobs(sock, shell)
+        _serve_jobs(sock, shell, pristine, strong, uid)
     except BaseException:
         code = 1
     os._exit(code)
@@ -433,96 +423,89 @@ def _send_message(sock: socket.socket, item: object) -> None:
     sock.sendall(_HEADER.pack(len(data)) + data)
 
 
-def _serve_jobs(sock: socket.socket, shell: InteractiveShell) -> None:
-    """The zygote's loop: per job, fork a limited child that runs the cells into the job's pipe."""
+def _serve_jobs(sock: socket.socket, shell: Any, pristine: Any, strong: bool, uid: int) -> None:
+    """The zygote's loop: per job, fork a sandboxed child that runs the cells over the job's pipes."""
+    pid_namespaces = PidNamespaces() if strong else None
     while True:
-        header, fds, _, _ = socket.recv_fds(sock, _HEADER.size, 1)
+        header, fds, _, _ = socket.recv_fds(sock, _HEADER.size, 2)
         header = _recv_exact(sock, _HEADER.size, header) if header else None
         if header is None:
             return  # the worker has gone
         body = _recv_exact(sock, _HEADER.unpack(header)[0])
-        if body is None or not fds:
+        if body is None or len(fds) != 2:
             return
-        sources, limits, own_dir = pickle.loads(body)
+        job: _Job = pickle.loads(body)
+        if pid_namespaces is not None:
+            pid_namespaces.fresh()
         gc.freeze()
         pid = os.fork()
-        if pid == 0:  # the submission's process
+        if pid == 0:  # the submission's process (PID 1 of its own namespace when strong)
             sock.close()
-            _close_inherited_files(keep=fds[0])
-            code = 0
-            try:
-                isolate(limits, own_dir)
-                _run_cells(shell, sources, limits, fds[0])
-            except MemoryError:
-                code = 3
-            except BaseException:
-                code = 4
-            os._exit(code)
-        os.close(fds[0])
-        _send_message(sock, pid)
+            _submission_main(job, shell, pristine, fds, strong, uid)
+        for fd in fds:
+            os.close(fd)
+        pidfd = os.pidfd_open(pid)
+        socket.send_fds(sock, [str(pid).encode()], [pidfd])
+        os.close(pidfd)
+        if not _wait_for(pid, sock):
+            return
         _, status = os.waitpid(pid, 0)
         _send_message(sock, status)
 
 
-def _close_inherited_files(keep: int) -> None:
-    """Leave the submission only stdin/out/err and its own pipe (not the worker's pool or database)."""
-    os.closerange(3, keep)
-    os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+def _wait_for(pid: int, sock: socket.socket) -> bool:
+    """Wait until the submission ends; if the worker goes first, end the submission and say so."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        while True:
+            ready, _, _ = select.select([pidfd, sock], [], [])
+            if pidfd in ready:
+                return True
+            if not sock.recv(1, socket.MSG_PEEK):  # the worker has gone: so does its submission
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return False
+    finally:
+        os.close(pidfd)
 
 
-def _receive(pid: int, read_end: int, limits: Limits) -> tuple[list[list[dict[str, Any]]], str | None]:
-    buffer = b""
-    results: list[list[dict[str, Any]]] = []
-    deadline = time.monotonic() + limits.notebook_timeout + 2
-    allowed = 4 * limits.max_output_bytes + (1 << 20)  # outputs as JSON, tracebacks and all
-    received = 0
-    reason: str | None = None
-    while reason is None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            reason = f"the notebook ran longer than {limits.notebook_timeout:g} s and was stopped"
-            break
-        ready, _, _ = select.select([read_end], [], [], min(left, 0.5))
-        if not ready:
-            continue
-        chunk = os.read(read_end, 1 << 20)
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > allowed:
-            reason = (
-                f"the notebook's process sent more than {allowed // 1_000_000} MB of results and was stopped"
-            )
-            break
-        buffer += chunk
-        while len(buffer) >= _HEADER.size and reason is None:
-            (size,) = _HEADER.unpack_from(buffer)
-            if len(buffer) < _HEADER.size + size:
-                break
-            try:
-                results.append(_cell_outputs(buffer[_HEADER.size : _HEADER.size + size]))
-            except ValueError:
-                reason = "the notebook's process sent unreadable results and was stopped"
-            buffer = buffer[_HEADER.size + size :]
-    os.close(read_end)
-    for kill in (os.killpg, os.kill):  # RLIMIT_NPROC does not bind root: end the whole group
-        with suppress(ProcessLookupError, PermissionError):
-            kill(pid, signal.SIGKILL)
-    return results, reason
+def _submission_main(job: _Job, shell: Any, pristine: Any, fds: list[int], strong: bool, uid: int) -> None:
+    requests, results = fds
+    _close_inherited_files(keep={requests, results})
+    code = 0
+    try:
+        limits = job.limits
+        if strong:
+            enter_submission(job.own_dir, job.workspace, job.files, limits.disk_mb, uid)
+        else:
+            os.setpgid(0, 0)
+        # the process itself counts too: `max_processes` more, as the friendly refusal says
+        set_limits(
+            limits.memory_mb, limits.max_processes + 1, limits.cpu_seconds, limits.open_files, limits.disk_mb
+        )
+        isolate(limits, job.own_dir)
+        serve_cells(shell, pristine, limits, requests, results, pid1=strong)
+    except MemoryError:
+        code = 3
+    except BaseException:
+        code = 4
+    os._exit(code)
 
 
-def _cell_outputs(data: bytes) -> list[dict[str, Any]]:
-    """One cell's outputs as the child sent them; ValueError unless a list of outputs."""
-    outputs = json.loads(data)
-    if not isinstance(outputs, list) or not all(
-        isinstance(o, dict) and isinstance(o.get("output_type"), str) for o in outputs
-    ):
-        raise ValueError("not a list of outputs")
-    return outputs
+def _close_inherited_files(keep: set[int]) -> None:
+    """Leave the submission only stdin/out/err and its own two pipes."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX"))
 
 
 def _exit_reason(status: int, limits: Limits) -> str | None:
     """Why the submission's process ended early, from its wait status; None when it ended normally."""
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        return f"the notebook used more than {limits.cpu_seconds} s of CPU and was stopped"
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) != signal.SIGKILL:
         return f"the notebook's process crashed (signal {os.WTERMSIG(status)})"
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
@@ -533,4 +516,4 @@ def _exit_reason(status: int, limits: Limits) -> str | None:
 
 
 if __name__ == "__main__":  # the root, started by ZygoteRoot with its end of the control socket
-    _serve_root(socket.socket(fileno=int(sys.argv[1])))
+    _serve_root(socket.socket(fileno=int(sys.argv[1])), sys.argv[2] == "strong")

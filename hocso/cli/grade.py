@@ -109,6 +109,18 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
     "--notebook-timeout", type=float, default=120.0, show_default=True, help="Seconds per notebook."
 )
 @click.option("--memory-mb", type=int, default=1024, show_default=True, help="Memory limit per submission.")
+@click.option(
+    "--disk-mb",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Writable space per submission (its folder and /tmp).",
+)
+@click.option(
+    "--allow-weak-sandbox",
+    is_flag=True,
+    help="Grade even where the OS sandbox is incomplete (no bubblewrap, not root); it names what is missing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON for scripts.")
 @COURSE_OPTION
 def autograde(
@@ -117,10 +129,23 @@ def autograde(
     cell_timeout: float,
     notebook_timeout: float,
     memory_mb: int,
+    disk_mb: int,
+    allow_weak_sandbox: bool,
     as_json: bool,
     course_path: Path | None,
 ) -> None:
-    """Autograde MODULE's submissions in parallel; a rerun grades only what is left."""
+    """Autograde MODULE's submissions in parallel; a rerun grades only what is left.
+
+    \b
+    Threat model: each submission runs in its own OS sandbox (bubblewrap + namespaces, as root).
+    It CAN read and write its own working copy (a size-limited tmpfs), read the system, Python and
+    hocso, use its CPU, memory and process limits. It CANNOT see other learners, the course source,
+    the gradebook, the grader's processes or environment; reach any network (loopback included);
+    keep a process running after its notebook ends; change its own score unnoticed: hidden tests
+    arrive one at a time, what it bends in IPython is put back before each test, and forged results
+    or tampering mean "needs review" with no automatic score. Native code can still rewrite its own
+    process's memory: what it reaches stays inside its sandbox.
+    """
     import os
     import sys
 
@@ -130,16 +155,26 @@ def autograde(
     # CPU, only to check the "iri" string format, which no notebook or nbgrader schema uses
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
+    from hocso.config import course_runtime_dir
+    from hocso.graders.errors import GradingError
+    from hocso.graders.sandbox import missing_protections
     from hocso.graders.zygote import ZygoteRoot
 
+    course = _course(course_path)
+    course.module(module)  # an unknown module is one clear line, before any progress bar
+    missing = missing_protections()
+    if missing and not allow_weak_sandbox:
+        raise GradingError(t("graders.autograde.sandbox_missing", missing="; ".join(missing)))
+    if missing:
+        click.echo(t("graders.autograde.sandbox_weak", missing="; ".join(missing)), err=True)
     # the process that forks submissions starts first: it warms up on another core meanwhile
-    with ZygoteRoot() as zygotes:
+    with ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) as zygotes:
         from hocso.graders.autograde import autograde_submissions, pending_learners
         from hocso.graders.sandbox import Limits
 
-        course = _course(course_path)
-        course.module(module)  # an unknown module is one clear line, before any progress bar
-        limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb)
+        limits = Limits(
+            cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb, disk_mb=disk_mb
+        )
         total = len(pending_learners(course, module)[0])
         progress = tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
         with progress as bar:

@@ -19,7 +19,7 @@ LIMITS = Limits(cell_timeout=5, notebook_timeout=20)
 @pytest.fixture
 def zygote_scope(tmp_path) -> Iterator[str]:
     """A zygote root as `hocso grade autograde` starts one, and no zygote left behind."""
-    with ZygoteRoot():
+    with ZygoteRoot([str(tmp_path)]):
         yield str(tmp_path)
         mine = zygote._zygotes.get(os.getpid())
         if mine is not None:
@@ -31,7 +31,7 @@ def _stdout(outputs: list[list[dict]]) -> str:
 
 
 def test_submission_inherits_only_its_own_pipe(zygote_scope):
-    """Not the grading worker's pool pipes or gradebook: only stdin/out/err and its result pipe."""
+    """Not the grading worker's pool pipes or gradebook: only stdin/out/err, its request and result pipes."""
     source = (
         "import os\n"
         "for fd in sorted(int(n) for n in os.listdir('/proc/self/fd')):\n"
@@ -40,27 +40,30 @@ def test_submission_inherits_only_its_own_pipe(zygote_scope):
         "    except OSError:\n"
         "        pass"
     )
-    outputs, reason = run_forked([source], LIMITS, zygote_scope)
+    outputs, reason, _review = run_forked([source], LIMITS, zygote_scope)
     assert reason is None
     files = dict(line.split(" ", 1) for line in _stdout(outputs).splitlines())
     extra = {fd: target for fd, target in files.items() if int(fd) > 2}
     pipes = [t for t in extra.values() if t.startswith("pipe:")]
     listing = [t for t in extra.values() if "/proc/" in t]  # os.listdir's own descriptor
-    assert len(pipes) == 1 and len(pipes) + len(listing) == len(extra), files
+    assert len(pipes) == 2 and len(pipes) + len(listing) == len(extra), files
 
 
-def test_a_submission_that_ends_the_zygote_does_not_stop_the_next(zygote_scope):
-    killer = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('still here')"
-    outputs, reason = run_forked([killer, "print(6 * 7)"], LIMITS, zygote_scope)
-    assert reason and "helper process stopped" in reason
-    assert "still here" in _stdout(outputs) and "42" in _stdout(outputs)  # its own work is kept
-    outputs, reason = run_forked(["print(6 * 7)"], LIMITS, zygote_scope)
+def test_a_submission_cannot_end_its_zygote(zygote_scope):
+    """It is PID 1 of its own namespace: the zygote (its parent) is not there to be signalled."""
+    killer = (
+        "import os, signal\nprint(os.getppid())\nos.kill(os.getppid(), signal.SIGKILL)\nprint('still here')"
+    )
+    outputs, reason, review = run_forked([killer, "print(6 * 7)"], LIMITS, zygote_scope)
+    assert reason is None and review == []
+    assert _stdout(outputs) == "0\nstill here\n42\n"
+    outputs, reason, _review = run_forked(["print(6 * 7)"], LIMITS, zygote_scope)
     assert reason is None and _stdout(outputs) == "42\n"
 
 
 def test_learners_do_not_share_state(zygote_scope):
     run_forked(["import json\njson.dumps = None\nSECRET = 1"], LIMITS, zygote_scope)
-    outputs, reason = run_forked(
+    outputs, reason, _review = run_forked(
         ["import json\nprint(json.dumps([1]), 'SECRET' in globals())"], LIMITS, zygote_scope
     )
     assert reason is None and _stdout(outputs) == "[1] False\n"
@@ -72,7 +75,7 @@ def test_submission_process_holds_nothing_of_the_grader(zygote_scope):
     probe = (
         "import sys\nprint(sorted(m for m in ('nbgrader', 'sqlalchemy', 'nbconvert') if m in sys.modules))"
     )
-    outputs, reason = run_forked([probe], LIMITS, zygote_scope)
+    outputs, reason, _review = run_forked([probe], LIMITS, zygote_scope)
     assert reason is None and _stdout(outputs) == "[]\n"
     assert IPython.get_ipython() is None
 
@@ -82,7 +85,7 @@ def test_without_a_root_the_zygote_is_forked_from_the_caller(tmp_path):
     code = (
         "from hocso.graders.zygote import run_forked, _zygotes\n"
         "from hocso.graders.sandbox import Limits\n"
-        f"outputs, reason = run_forked(['print(6 * 7)'], Limits(), {str(tmp_path)!r})\n"
+        f"outputs, reason, _review = run_forked(['print(6 * 7)'], Limits(), {str(tmp_path)!r})\n"
         "print(reason, outputs[0][0]['text'].strip())\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -91,7 +94,8 @@ def test_without_a_root_the_zygote_is_forked_from_the_caller(tmp_path):
 
 
 def test_what_a_submission_writes_into_its_pipe_is_never_unpickled(zygote_scope, tmp_path):
-    """The result pipe is the submission's to write: the worker reads it as JSON only."""
+    """The result pipe is the submission's to write: the worker reads it as JSON only, and a forged
+    message is flagged for review."""
     marker = tmp_path / "unpickled"
     forged = (
         "import os, pickle, struct\n"
@@ -105,7 +109,7 @@ def test_what_a_submission_writes_into_its_pipe_is_never_unpickled(zygote_scope,
         "    except OSError:\n"
         "        pass"
     )
-    outputs, reason = run_forked(["print('before')", forged, "print('after')"], LIMITS, zygote_scope)
-    assert reason and "unreadable results" in reason
+    outputs, reason, review = run_forked(["print('before')", forged, "print('after')"], LIMITS, zygote_scope)
+    assert review and "unreadable results" in review[0], (reason, review)
     assert not marker.exists()
     assert _stdout(outputs[:1]) == "before\n"  # what came before the forgery is kept
