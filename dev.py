@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -84,7 +85,18 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_frontend_tools()
         return run_tests(rest)
-    return subprocess.call([str(BIN / "hocso"), "lab", *rest], cwd=ROOT)
+    return run_lab(rest)
+
+
+def run_lab(args: list[str]) -> int:
+    """`hocso lab`, which stops itself cleanly on Ctrl+C: this process only waits for it (without
+    this, Ctrl+C killed the lab mid-shutdown and printed a KeyboardInterrupt traceback)."""
+    process = subprocess.Popen([str(BIN / "hocso"), "lab", *args], cwd=ROOT)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return process.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

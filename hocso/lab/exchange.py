@@ -17,15 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nbgrader.auth import Authenticator
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.exchange import ExchangeError
-from nbgrader.exchange.default import (
-    ExchangeFetchAssignment,
-    ExchangeReleaseAssignment,
-    ExchangeSubmit,
-)
-from nbgrader.utils import parse_utc
 from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir
@@ -79,11 +70,25 @@ def nbgrader_config(course: Course, learner_id: str | None = None, cache: Path |
     return config
 
 
-def _run(kind: type, config: Config, module_id: str, **traits: object) -> object:
+def _exchange_class(name: str) -> type:
+    """nbgrader's exchange classes, imported when used: importing nbgrader takes ~4 s, and a lab
+    whose workspace is already filled starts without it."""
+    import nbgrader.exchange.default as default
+
+    return getattr(default, name)
+
+
+def _run(kind: str, config: Config, module_id: str, **traits: object) -> object:
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeError
+
     config.CourseDirectory.assignment_id = module_id
     coursedir = CourseDirectory(config=config)
     authenticator = Authenticator(config=config)
-    exchange = kind(coursedir=coursedir, authenticator=authenticator, config=config, log=LOG, **traits)
+    exchange = _exchange_class(kind)(
+        coursedir=coursedir, authenticator=authenticator, config=config, log=LOG, **traits
+    )
     try:
         exchange.start()
     except (ExchangeError, OSError, RuntimeError) as error:
@@ -112,14 +117,14 @@ def release_to_exchange(course: Course, module_id: str) -> Path:
     from hocso.graders.release import release_module
 
     release_module(course, module_id)
-    _run(ExchangeReleaseAssignment, nbgrader_config(course), module_id, force=True)
+    _run("ExchangeReleaseAssignment", nbgrader_config(course), module_id, force=True)
     return outbound(course, module_id)
 
 
 def fetch(course: Course, module_id: str, learner_id: str, into: Path) -> Path:
     """The released module as nbgrader fetches it, in `into/<module id>/` (a fresh folder)."""
     into.mkdir(parents=True, exist_ok=True)
-    _run(ExchangeFetchAssignment, nbgrader_config(course, learner_id), module_id, assignment_dir=str(into))
+    _run("ExchangeFetchAssignment", nbgrader_config(course, learner_id), module_id, assignment_dir=str(into))
     return into / module_id
 
 
@@ -133,7 +138,9 @@ def submit(course: Course, module_id: str, learner_id: str, folder: Path, cache:
         shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(*IGNORED))
         files = tuple(sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file()))
         exchange = _run(
-            ExchangeSubmit, nbgrader_config(course, learner_id, cache), module_id, assignment_dir=staging
+            "ExchangeSubmit", nbgrader_config(course, learner_id, cache), module_id, assignment_dir=staging
         )
+    from nbgrader.utils import parse_utc
+
     when = parse_utc(exchange.timestamp).replace(tzinfo=UTC)
     return Receipt(module_id, learner_id, when, files)

@@ -71,7 +71,9 @@ def load_ipython_extension(shell: Any) -> None:
     def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
         exercise = exercise_id(shell)
         _log(value, exercise)
-        return [friendly_line(value, exercise)]
+        lines = [friendly_line(value, exercise)]
+        shell._showtraceback(etype, value, lines)  # IPython leaves showing it to the handler
+        return lines
 
     shell.set_custom_exc((Exception,), handler)
     kernel = getattr(shell, "kernel", None)

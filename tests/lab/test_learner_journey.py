@@ -42,12 +42,22 @@ def answers_file(lab: Lab) -> Path:
     return lab.workspace / folder / notebook.replace(".ipynb", ".answers.json")
 
 
+def menu_command(page, command: str) -> None:
+    """Run a JupyterLab command from its main menu, found by command id (labels are translated)."""
+    bar = page.locator(".lm-MenuBar-content > .lm-MenuBar-item")
+    for index in range(bar.count()):
+        bar.nth(index).click()
+        item = page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']")
+        if item.count():
+            item.first.click()
+            return
+        page.keyboard.press("Escape")
+    raise AssertionError(f"no menu holds {command}")
+
+
 def run_all(page) -> None:
-    """Run every cell (command mode, select all, run), then wait for the kernel to be idle."""
-    page.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Shift+Enter")
+    """Run > Run All Cells, then wait until no cell is waiting or running."""
+    menu_command(page, "runmenu:run-all")
     page.wait_for_selector(CHOICES, state="visible", timeout=120_000)
     wait_idle(page)
 
@@ -75,11 +85,7 @@ def choice_buttons(page):
 
 
 def restart_kernel(page) -> None:
-    """JupyterLab's own shortcut (command mode: 0, 0): the toolbar's button overflows on a phone."""
-    page.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
-    page.keyboard.press("Escape")
-    page.keyboard.press("0")
-    page.keyboard.press("0")
+    menu_command(page, "kernelmenu:restart")
     page.locator(".jp-Dialog .jp-mod-accept").click()
     page.wait_for_selector(".jp-Dialog", state="detached", timeout=30_000)
     page.wait_for_timeout(1500)
