@@ -7,8 +7,8 @@ ends with a `done` that answers the end request's nonce, which exists only after
 run. A forged, extra, missing or late message is therefore visible to the grader.
 
 Before answering, the loop puts back what learner code could have bent (`hocso.graders.tamper`),
-ends every other process in the submission's PID namespace and looks for threads left running
-before a test cell; what it had to undo travels with the reply as tampering. The loop reads and
+ends every other process in the submission's PID namespace before a test cell; what it had to undo
+travels with the final reply as tampering. The loop reads and
 writes its pipes only through C functions held in its own frame, which Python code cannot patch.
 """
 
@@ -191,13 +191,6 @@ def _run_one(
     return outputs, False
 
 
-def _threads() -> int:
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 1
-
-
 def serve_cells(
     shell: InteractiveShell, pristine: Pristine, limits: Limits, requests: int, results: int, pid1: bool
 ) -> None:
@@ -212,7 +205,6 @@ def serve_cells(
             Pristine.restore,
             _run_one,
             _raise_timeout,
-            _threads,
             end_other_processes,
             _OutputCap.write,
         )
@@ -246,11 +238,8 @@ def serve_cells(
                 return
             body += chunk
         request = loads(body)
-        if request.get("test") or "end" in request:
-            if pid1:
-                end_other_processes()  # nothing it started may act while the tests run
-            if _threads() > 1:
-                tampering.append(f"a thread it started was still running ({previous})")
+        if pid1 and (request.get("test") or "end" in request):
+            end_other_processes()  # nothing it started may act while the tests run
         previous = request.get("name") or previous
         if "end" in request:
             reply: dict[str, Any] = {"done": request["end"], "tampering": tampering}

@@ -45,6 +45,23 @@ SYS_LISTS = ("meta_path", "path_hooks", "path")
 SKIPPED_BUILTINS = {"_", "__", "___"}  # IPython's own result history
 
 
+BEHAVIOUR = (
+    types.FunctionType,
+    types.BuiltinFunctionType,
+    type,
+    types.ModuleType,
+    classmethod,
+    staticmethod,
+    property,
+)
+
+
+def _behaviour(items: Any) -> tuple[tuple[str, Any], ...]:
+    """The names bound to code (functions, classes, modules, methods), not to data: a module's or a
+    class's own state (a cache, a lazily built singleton) may change; what its names do may not."""
+    return tuple((key, value) for key, value in items if isinstance(value, BEHAVIOUR))
+
+
 def _functions_of(module: types.ModuleType) -> list[tuple[Any, ...]]:
     """(function, code, defaults, kwdefaults) of every function and method the module defines."""
     found = []
@@ -65,7 +82,7 @@ def _functions_of(module: types.ModuleType) -> list[tuple[Any, ...]]:
 def _classes_of(module: types.ModuleType) -> list[tuple[type, tuple[tuple[str, Any], ...]]]:
     name = module.__name__
     return [
-        (value, tuple(vars(value).items()))
+        (value, _behaviour(vars(value).items()))
         for value in list(vars(module).values())
         if isinstance(value, type) and value.__module__ == name
     ]
@@ -102,7 +119,7 @@ class Pristine:
         self.sys_lists = tuple((getattr(sys, name), tuple(getattr(sys, name))) for name in SYS_LISTS)
 
     def record(self, module: types.ModuleType) -> None:
-        self.modules[module.__name__] = (module, tuple(vars(module).items()))
+        self.modules[module.__name__] = (module, _behaviour(list(vars(module).items())))
         self.functions += _functions_of(module)
         self.classes += _classes_of(module)
 
