@@ -107,3 +107,46 @@ def test_cull_minutes_come_from_course_toml(course: object, tmp_path: Path) -> N
     arguments = lab_arguments(config, tmp_path, "127.0.0.1", 8888, "x", False, course)
     assert f"--MappingKernelManager.cull_idle_timeout={course.lab.cull_idle_minutes * 60}" in arguments
     assert "--MappingKernelManager.cull_connected=True" in arguments
+
+
+def test_ctrl_c_on_dev_py_lab_is_quiet(course_copy: Path, tmp_path: Path) -> None:
+    """Ctrl+C reaches the whole process group (dev.py and the lab): the lab stops itself, dev.py waits."""
+    import os
+    import re
+    import subprocess
+    import time
+
+    repo = Path(__file__).parents[2]
+    script = tmp_path / "run_dev_lab.py"
+    script.write_text(
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('dev', {str(repo / 'dev.py')!r})\n"
+        "dev = importlib.util.module_from_spec(spec); spec.loader.exec_module(dev)\n"
+        "sys.exit(dev.run_lab(sys.argv[1:]))\n"
+    )
+    log = tmp_path / "dev.log"
+    env = {**os.environ, "HOCSO_HOME": str(tmp_path / "home"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt")}
+    arguments = [
+        "--no-browser",
+        "--port",
+        str(lab_fixtures.free_port()),
+        "--course",
+        str(small_course(course_copy)),
+    ]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(script), *arguments],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 120
+    while not re.search("is running at", log.read_text()) and time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-2000:]
+        time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
+    assert process.wait(timeout=60) == 0, log.read_text()[-2000:]
+    text = log.read_text()
+    assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-2000:]
+    assert "Đã dừng phòng thực hành." in text
