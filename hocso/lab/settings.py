@@ -141,14 +141,15 @@ def write_lab_config(
 
 
 def write_kernel_spec(lab: LabConfig) -> Path:
-    """`python3` on the learner's JUPYTER_PATH: the same Python, with hocso.lab.kernel loaded."""
+    """`python3` on the learner's JUPYTER_PATH: the same Python, with hocso.lab.kernel loaded and the
+    kernel process's own output in the kernel log (hocso.lab.launch)."""
     folder = lab.data_dir / "kernels" / "python3"
     folder.mkdir(parents=True, exist_ok=True)
     spec = {
         "argv": [
             sys.executable,
             "-m",
-            "ipykernel_launcher",
+            "hocso.lab.launch",
             "-f",
             "{connection_file}",
             "--ext",

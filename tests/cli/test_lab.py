@@ -67,7 +67,7 @@ def test_learner_lab_serves_the_workspace_submits_and_stops_quietly(
         code, log = lab_fixtures.stop_lab(lab, signal.SIGINT)
     assert code == 0, log[-3000:]
     assert "Traceback" not in log and "KeyboardInterrupt" not in log, log[-3000:]
-    assert log.rstrip().endswith("Đã dừng phòng thực hành."), log[-500:]
+    assert "Đã dừng phòng thực hành." in log[log.rfind("received signal") :], log[-500:]
 
 
 def test_a_second_start_keeps_the_learners_work(course_copy: Path, tmp_path: Path) -> None:
