@@ -26,12 +26,13 @@ c.CourseDirectory.db_url = gradebook_url(_course)
 c.Exchange.root = str(_runtime / "exchange")
 
 # What learners receive, for plain nbgrader too: rubric cells never leave the source, a cleared code
-# cell is a comment to write code in (not `raise NotImplementedError()`, so Run All keeps going), and
+# cell is a comment to write code in (not `raise NotImplementedError()`, so Run All keeps going), a
+# cleared written answer says where to write in both languages (each edition keeps its own), and
 # feedback pages show the graded cells' reasons without their code (hocso.graders.learner_views).
 from hocso.graders.learner_views import DropRubricCells, HideCodeInFeedback  # noqa: E402
 from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
 
-from hocso.editions import CODE_STUB  # noqa: E402
+from hocso.editions import CODE_STUB, TEXT_STUB  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [
     DropRubricCells,
@@ -42,3 +43,4 @@ c.GenerateFeedback.preprocessors = [
     *GenerateFeedback.class_traits()["preprocessors"].default(),
 ]
 c.ClearSolutions.code_stub = {"python": CODE_STUB}
+c.ClearSolutions.text_stub = TEXT_STUB

@@ -5,6 +5,8 @@ a small `cell.metadata.hocso` table:
 
     lang        "vi" or "en" on a learner-facing markdown cell. Bilingual text comes in pairs: a "vi"
                 cell directly followed by its "en" twin. A per-language edition keeps one of each pair.
+                A code cell that needs words of its own per language (a question to the assistant)
+                comes in such a pair too; other code cells are shared.
     competence  the framework code ("4.2") an autograded test cell or a manual-graded answer assesses.
     self_check  true on a visible-tests cell the learner may run before submitting (never graded).
     level       the framework level (1-8) of an exercise, on each of its cells: a group's edition keeps
@@ -13,7 +15,7 @@ a small `cell.metadata.hocso` table:
     rubric      true on a markdown cell holding a reflection's rubric: for graders only, so nbgrader's
                 generate step drops it from every release (`hocso.graders.learner_views`).
 
-Code cells are shared by both languages; their printed text comes from `hocso.i18n.t`.
+Shared code cells print their text through `hocso.i18n.t` or the widgets' {"vi", "en"} texts.
 """
 
 from __future__ import annotations

@@ -105,3 +105,27 @@ def test_release_writes_the_group_edition_without_rubrics(tmp_path: Path) -> Non
     assert not any("raise NotImplementedError" in "".join(source) for source in code)
     done = subprocess.run([*args, "--group", "nobody"], env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "group 'nobody'" in done.stderr + done.stdout
+
+
+def test_a_language_edition_folds_lesson_code_and_keeps_its_own_words() -> None:
+    """A code cell written once per language (a question to the assistant) keeps only its language;
+    lesson code is folded away (learners run it, they need not read it), go-further code is shown;
+    a cleared written answer says where to write in the edition's language."""
+    from hocso.editions import TEXT_STUB
+
+    cells = [
+        cell("code", 'ask("Tin này có phải lừa đảo?")', lang="vi"),
+        cell("code", 'ask("Is this message a scam?")', lang="en"),
+        cell("code", "ChoiceBoard(...)"),
+        cell("code", CODE_STUB, track="go_further"),
+        cell("markdown", TEXT_STUB),
+    ]
+    english = edition_cells(cells, "en", None)
+    assert [c["source"] for c in english] == [
+        'ask("Is this message a scam?")',
+        "ChoiceBoard(...)",
+        "# ✍ Write your code here\npass",
+        "✍ Write your answer here.",
+    ]
+    folded = [c.get("metadata", {}).get("jupyter", {}).get("source_hidden", False) for c in english]
+    assert folded == [True, True, False, False]

@@ -22,7 +22,7 @@ import nbformat
 
 from hocso.config.models import Course, LanguageCode, Module
 from hocso.course_check.problems import Problem, cell_where
-from hocso.editions import CODE_STUB, edition_cells, group_level
+from hocso.editions import CODE_STUB, TEXT_STUB, edition_cells, group_level
 from hocso.notebook_meta import nbgrader_meta
 
 RUN_TIMEOUT = 120  # seconds a cell may take; the lessons' cells take well under one
@@ -39,7 +39,7 @@ def learner_edition(
     nb = nbformat.read(path, as_version=4)
     for preprocessor in (
         DropRubricCells(),
-        ClearSolutions(code_stub={"python": CODE_STUB}),
+        ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB),
         ClearHiddenTests(),
     ):
         nb, _ = preprocessor.preprocess(nb, {})

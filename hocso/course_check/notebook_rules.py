@@ -168,13 +168,16 @@ def _balanced(source: str, begin: str, end: str) -> bool:
 
 
 def bilingual_text(path: Path, notebook: Any) -> Iterable[Problem]:
-    """Learner-facing markdown comes in vi/en pairs; answer cells (nbgrader solutions) are the learner's own
-    and rubric cells the graders' (one cell may hold both languages)."""
+    """Learner-facing markdown comes in vi/en pairs, and so does a code cell tagged with a language;
+    answer cells (nbgrader solutions) are the learner's own and rubric cells the graders' (one cell
+    may hold both languages)."""
     cells = notebook.cells
     index = 0
     while index < len(cells):
         cell = cells[index]
-        if cell.cell_type != "markdown" or nbgrader_meta(cell).get("solution") or is_rubric(cell):
+        kind = cell.cell_type
+        exempt = nbgrader_meta(cell).get("solution") or is_rubric(cell)
+        if kind not in ("markdown", "code") or exempt or (kind == "code" and cell_language(cell) is None):
             index += 1
             continue
         language = cell_language(cell)
@@ -190,12 +193,12 @@ def bilingual_text(path: Path, notebook: Any) -> Iterable[Problem]:
             continue
         twin = cells[index + 1] if index + 1 < len(cells) else None
         other = next(lang for lang in LANGUAGES if lang != language)
-        if twin is None or twin.cell_type != "markdown" or cell_language(twin) != other:
+        if twin is None or twin.cell_type != kind or cell_language(twin) != other:
             yield Problem(
                 path,
                 cell_where(index),
-                f"{language} text has no {other} twin right after it",
-                f'add a markdown cell with metadata.hocso.lang = "{other}" directly below it',
+                f"{language} {'text' if kind == 'markdown' else 'code'} has no {other} twin right after it",
+                f'add a {kind} cell with metadata.hocso.lang = "{other}" directly below it',
             )
             index += 1
             continue
