@@ -210,10 +210,14 @@ def autograde(
 @click.argument("module")
 @COURSE_OPTION
 def feedback(module: str, course_path: Path | None) -> None:
-    """Write HTML feedback for each autograded learner of MODULE (nbgrader's feedback/ folder)."""
+    """Write HTML feedback for each autograded learner of MODULE (nbgrader's feedback/ folder) and
+    release it to nbgrader's exchange, where each learner's lab fetches their own."""
     from hocso.graders.feedback import generate_feedback
+    from hocso.lab.exchange import release_feedback
 
-    click.echo(t("graders.feedback.done", count=len(generate_feedback(_course(course_path), module))))
+    course = _course(course_path)
+    click.echo(t("graders.feedback.done", count=len(generate_feedback(course, module))))
+    release_feedback(course, module)
 
 
 @grade.command()

@@ -144,3 +144,31 @@ def submit(course: Course, module_id: str, learner_id: str, folder: Path, cache:
 
     when = parse_utc(exchange.timestamp).replace(tzinfo=UTC)
     return Receipt(module_id, learner_id, when, files)
+
+
+def release_feedback(course: Course, module_id: str) -> bool:
+    """Put the module's feedback pages (`hocso grade feedback`) where learners' labs fetch them;
+    False when there is no exchange (the course does not hand work in through it)."""
+    if not (exchange_root(course) / course.id).is_dir():
+        return False
+    _run("ExchangeReleaseFeedback", nbgrader_config(course), module_id)
+    return True
+
+
+def fetch_feedback(course: Course, module_id: str, learner_id: str, cache: Path, folder: Path) -> list[Path]:
+    """Returned feedback of the learner's submissions into `folder/feedback/<submitted at>/`
+    (nbgrader's layout, found by the submission secret kept in the learner's cache)."""
+    released = exchange_root(course) / course.id / "feedback"
+    if not released.is_dir() or not list((cache / course.id).glob(f"*+{module_id}+*")):
+        return []
+    with tempfile.TemporaryDirectory(prefix="hocso-feedback-") as staging:
+        config = nbgrader_config(course, learner_id, cache)
+        _run("ExchangeFetchFeedback", config, module_id, assignment_dir=staging)
+        fetched = Path(staging) / module_id / "feedback"
+        found = []
+        for page in sorted(fetched.glob("*/*.html")):
+            target = folder / "feedback" / page.parent.name / page.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(page, target)
+            found.append(target)
+    return found

@@ -5,6 +5,9 @@
             Bài 04 · Lừa đảo trực tuyến…/m04_phishing.ipynb, m04_phishing.answers.json
         lab/                    this learner's Jupyter settings, kernel spec, logs, nbgrader cache
 
+Feedback the instructor released (`hocso grade feedback`) is fetched into the module's folder at each
+start (`feedback/<submitted at>/`), where the progress panel reads the grade.
+
 A module's folder is filled once, from nbgrader's exchange (released: no solutions, hidden tests or
 rubrics), then cut to the learner's language (and group) edition. After that it is the learner's:
 starting the lab again never overwrites their work, it only adds modules released since.
@@ -101,6 +104,11 @@ def prepare_workspace(course: Course, learner: Learner, release: bool = True) ->
     for directory in (space.lab_dir, space.log_dir, space.cache_dir):
         directory.mkdir(parents=True, exist_ok=True)
     held = set(space.modules.values())
+    for folder, module_id in space.modules.items():  # grades and feedback returned since last time
+        try:
+            exchange.fetch_feedback(course, module_id, learner.id, space.cache_dir, space.root / folder)
+        except HocsoError as error:
+            space.problems.append(f"{module_id}: {error}")
     for module in course.modules:
         if release and not exchange.is_released(course, module.id):
             try:

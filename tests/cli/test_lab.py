@@ -150,3 +150,45 @@ def test_ctrl_c_on_dev_py_lab_is_quiet(course_copy: Path, tmp_path: Path) -> Non
     text = log.read_text()
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text[-2000:]
     assert "Đã dừng phòng thực hành." in text
+
+
+def test_feedback_comes_back_to_the_learners_lab(course_copy: Path, tmp_path: Path) -> None:
+    """Submit from the lab, the instructor grades and writes feedback; the learner's next lab start
+    brings the feedback page into the module's folder and the progress panel shows the grade."""
+    import subprocess
+
+    from hocso.widgets import ProgressPanel
+
+    course_root, home = small_course(course_copy), tmp_path / "home"
+    lab = lab_fixtures.start_lab(home, "vi", "cam", course=course_root)
+    try:
+        folder = next(p.name for p in lab.workspace.iterdir() if p.name.startswith("Bài 04 · "))
+        lab.api("hocso/lab/submit", "POST", {"path": f"{folder}/m04_phishing.ipynb"})
+    finally:
+        lab_fixtures.stop_lab(lab)
+    env = {**lab.env()}
+    for command in (["collect"], ["autograde", "--workers", "1"], ["feedback"]):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hocso",
+                "grade",
+                command[0],
+                "m04",
+                *command[1:],
+                "--course",
+                str(course_root),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    again = lab_fixtures.start_lab(home, "vi", "cam", course=course_root)
+    lab_fixtures.stop_lab(again)
+    pages = list((lab.workspace / folder / "feedback").glob("*/m04_phishing.html"))
+    assert pages, "the feedback page did not reach the learner's module folder"
+    panel = ProgressPanel(workspace=lab.workspace, course=load_course(course_root), language="vi")
+    assert "Điểm đã chấm:" in panel.details.value and panel.value  # the returned grade, per competence
