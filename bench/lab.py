@@ -170,12 +170,16 @@ def main() -> None:
         print(
             f"hocso lab: first start {first_start:.2f} s (release + fetch), later start {later.seconds:.2f} s"
         )
-        hocso_mb = memory(later, workspace, runtime, counts)
-        later.stop()
+        try:
+            hocso_mb = memory(later, workspace, runtime, counts)
+        finally:
+            later.stop()
         plain = plain_lab(workspace, home, runtime)
         print(f"jupyter lab (plain, same folder): start {plain.seconds:.2f} s")
-        plain_mb = memory(plain, workspace, runtime, counts)
-        plain.stop()
+        try:
+            plain_mb = memory(plain, workspace, runtime, counts)
+        finally:
+            plain.stop()
     for count in counts:
         print(
             f"{count:>2} notebooks: hocso lab {hocso_mb[count]:.0f} MB, plain jupyter lab {plain_mb[count]:.0f} MB"
