@@ -21,7 +21,7 @@ from typing import Any
 
 import ipywidgets as w
 from hocso.widgets.graded import GradedWidget
-from hocso.widgets.look import FONT, Text, escape, heading, localized, paragraph
+from hocso.widgets.look import FONT, Text, escape, full_width, heading, localized, paragraph
 
 from hocso.i18n import t
 
@@ -81,14 +81,14 @@ class ChoiceBoard(GradedWidget):
         ids = [item.id for item in self.items]
         if not ids or len(set(ids)) != len(ids):
             raise ValueError(f"choice board {question_id!r}: items need distinct ids, got {ids}")
-        self.toggles: dict[str, w.ToggleButtons] = {}
+        self.toggles: dict[str, w.ToggleButtons | w.RadioButtons] = {}
         rows: list[w.Widget] = []
         for item in self.items:
             options = item.choices or choices
             if not options:
                 raise ValueError(f"choice board {question_id!r}: item {item.id!r} has no choices")
             labels = [(localized(label, lang), key) for key, label in options.items()]
-            toggle = w.ToggleButtons(options=labels, value=None, style={"button_width": "auto"})
+            toggle = _choice_control(labels)
             self.toggles[item.id] = toggle
             rows.append(
                 w.VBox(
@@ -130,6 +130,17 @@ class ChoiceBoard(GradedWidget):
             else ""
         )
         return (
-            f'<div style="{FONT}">{title}<div style="background:#f3f4f6;border-radius:12px;'
+            f'<div class="hocso-text" style="{FONT}">{title}<div style="background:#f3f4f6;border-radius:12px;'
             f'padding:8px 10px;margin-top:4px;white-space:pre-wrap">{escape(localized(item.text, lang))}</div></div>'
         )
+
+
+SHORT_LABEL = 22  # characters: longer choices are a list of radio buttons, one per line
+
+
+def _choice_control(labels: list[tuple[str, str]]) -> w.ToggleButtons | w.RadioButtons:
+    """Short choices as a row of big buttons; sentences as radio buttons, each on its own line, so a
+    phone never squeezes two sentences into one grey block."""
+    if max(len(text) for text, _ in labels) <= SHORT_LABEL:
+        return w.ToggleButtons(options=labels, value=None, style={"button_width": "auto"})
+    return w.RadioButtons(options=labels, value=None, layout=full_width())

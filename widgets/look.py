@@ -26,17 +26,31 @@ TONES: dict[str, tuple[str, str, str]] = {
 }
 FONT = "font-size:1.15em;line-height:1.5"
 # Scoped to the class every hocso widget carries: bigger controls, rounded cards and phone frames.
+# Learners use a thumb on a 390 px phone: every control is at least 44 px tall, long option texts
+# wrap (with the radio or check box beside their first line), choice buttons wrap onto new rows with
+# a gap, and the chosen one stands out by colour and by its border, not by a shade of grey.
 STYLE_SHEET = (
     "<style>"
-    ".hocso-widget .widget-button,.hocso-widget .widget-toggle-button{font-size:1.05em}"
-    ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{font-size:1.15em;line-height:1.8}"
+    ".hocso-widget .widget-button,.hocso-widget .widget-toggle-button{font-size:1.05em;min-height:44px}"
     ".hocso-widget .widget-text input,.hocso-widget textarea{font-size:1.15em}"
     ".hocso-card{border-radius:14px}.hocso-phone{border-radius:28px;background:#ffffff}"
-    # long option texts wrap on a phone instead of ending in "…" (quiz options are whole sentences)
-    ".hocso-widget .widget-checkbox,.hocso-widget .widget-checkbox label,.hocso-widget .widget-radio-box label,"
-    ".hocso-widget .widget-toggle-button{height:auto;min-height:2em;white-space:normal;overflow:visible;"
-    "text-overflow:clip;max-width:100%}"
+    ".hocso-widget .hocso-text{overflow-wrap:anywhere;word-break:break-word}"
+    ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{display:flex;"
+    "align-items:flex-start;gap:.6em;font-size:1.15em;line-height:1.5;margin:.4em 0;min-height:44px;"
+    "height:auto;white-space:normal;overflow:visible;text-overflow:clip;max-width:100%}"
+    ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{flex-direction:row;"
+    "justify-content:flex-start}"
+    ".hocso-widget .widget-radio-box input,.hocso-widget .widget-checkbox input{order:-1;flex:none;"
+    "width:1.4em;height:1.4em;margin:.1em 0 0 0}"
+    ".hocso-widget .widget-checkbox{height:auto;max-width:100%}"
     ".hocso-widget .widget-label-basic span{white-space:normal;overflow:visible}"
+    ".hocso-widget .widget-toggle-buttons{flex-wrap:wrap;height:auto}"
+    ".hocso-widget .widget-toggle-button{height:auto;white-space:normal;overflow:visible;text-overflow:clip;"
+    "max-width:100%;margin:4px 8px 4px 0;padding:6px 14px;border:2px solid #9ca3af;border-radius:10px;"
+    "background:#f9fafb}"
+    ".hocso-widget .widget-toggle-button.mod-active{background:#1e3a8a;color:#ffffff;border-color:#1e3a8a;"
+    "font-weight:600}"
+    ".hocso-widget .widget-toggle-button.mod-active::before{content:'✓ '}"
     "</style>"
 )
 #: Text an author gives a widget: one string, or {"vi": ..., "en": ...}.

@@ -62,16 +62,36 @@ def test_a_graded_quiz_shows_no_verdict_and_saves_each_change(answers_in_tmp: Pa
     assert quiz.check() is None and quiz.feedback.value == ""
 
 
-def test_step_order_saves_positions_and_flags_a_repeat(answers_in_tmp: Path, language: str) -> None:
+def test_step_order_saves_places_and_flags_a_repeat(answers_in_tmp: Path, language: str) -> None:
     steps = {"bank": {"vi": "Gọi ngân hàng", "en": "Call the bank"}, "police": "Công an", "156": "156"}
     order = StepOrder("m99-steps", steps, language=language)
-    order.positions[0].value = "bank"
-    order.positions[1].value = "bank"
-    assert saved_answers()["m99-steps"] == ["bank", "bank", ""]
+    order.places["bank"].value = 1
+    order.places["police"].value = 1
+    assert saved_answers()["m99-steps"] == ["bank", "", ""]
     assert "⚠" in order.warning.value
-    order.positions[1].value = "police"
+    order.places["police"].value = 2
     assert order.warning.value == ""
-    assert StepOrder("m99-steps", steps).value == ["bank", "police", ""]
+    assert saved_answers()["m99-steps"] == ["bank", "police", ""]
+    again = StepOrder("m99-steps", steps)  # after a restart: every step shows its place again
+    assert again.value == ["bank", "police", ""] and again.places["156"].value is None
+
+
+def test_long_choices_are_one_per_line(answers_in_tmp: Path) -> None:
+    """On a phone a row of sentence-long buttons ran together: long choices become radio buttons."""
+    import ipywidgets as w
+
+    sentences = {
+        "hang_up": {
+            "vi": "Cúp máy và tự gọi lại số bạn đã biết",
+            "en": "Hang up and call back the number you know",
+        },
+        "send": {"vi": "Chuyển tiền ngay cho kịp", "en": "Send the money at once"},
+    }
+    board = ChoiceBoard("m99-calls", ITEMS, sentences)
+    assert all(isinstance(control, w.RadioButtons) for control in board.toggles.values())
+    board.toggles["g1"].value = "hang_up"
+    assert saved_answers()["m99-calls"] == {"g1": "hang_up"}
+    assert all(isinstance(c, w.ToggleButtons) for c in ChoiceBoard("m99-b", ITEMS, CHOICES).toggles.values())
 
 
 def test_items_file_errors_name_the_file(tmp_path: Path) -> None:
