@@ -70,13 +70,18 @@ def wait_idle(page) -> None:
     )
 
 
-def saved_answers(lab: Lab, page, timeout: float = 30) -> dict:
-    """The answers file as the kernel wrote it on the click (it saves on the change message)."""
+def file_text(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def saved_answers(lab: Lab, page, before: str | None, timeout: float = 30) -> dict:
+    """The answers file once the kernel has rewritten it for the click (it saves on the change
+    message, so the file changes after the click, not at it)."""
     deadline = time.monotonic() + timeout
     path = answers_file(lab)
-    while not path.is_file() and time.monotonic() < deadline:
+    while file_text(path) == before and time.monotonic() < deadline:
         page.wait_for_timeout(200)
-    assert path.is_file(), f"the widget saved no answers file ({path.name})"
+    assert file_text(path) not in (None, before), f"the widget did not save the answer ({path.name})"
     return json.loads(path.read_text(encoding="utf-8"))["answers"]
 
 
@@ -120,12 +125,13 @@ def play(
         run_all(page)
         buttons = choice_buttons(page)
         assert buttons.count() >= 2
+        before = file_text(answers_file(lab))
         buttons.nth(choice).click()
         page.wait_for_function(
             f"() => document.querySelector({CHOICES!r}).querySelectorAll('button')[{choice}]"
             ".classList.contains('mod-active')"
         )
-        saved = saved_answers(lab, page)
+        saved = saved_answers(lab, page, before)
         restart_kernel(page)
         run_all(page)
         assert "mod-active" in (choice_buttons(page).nth(choice).get_attribute("class") or ""), (
