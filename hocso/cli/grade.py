@@ -141,10 +141,11 @@ def autograde(
     It CAN read and write its own working copy (a size-limited tmpfs), read the system, Python and
     hocso, use its CPU, memory and process limits. It CANNOT see other learners, the course source,
     the gradebook, the grader's processes or environment; reach any network (loopback included);
-    keep a process running after its notebook ends; change its own score unnoticed: hidden tests
-    arrive one at a time, what it bends in IPython is put back before each test, and forged results
-    or tampering mean "needs review" with no automatic score. Native code can still rewrite its own
-    process's memory: what it reaches stays inside its sandbox.
+    keep a process running after its notebook ends. Hidden tests arrive one cell at a time, what it
+    bends in IPython, builtins or hocso is put back before each test, and forged results or
+    tampering mean "needs review" with no automatic score. It CAN still rewrite its own process's
+    memory with native code or answer for the runner from inside a test; all it reaches stays in
+    its sandbox. Without bubblewrap or root this refuses, naming what is missing.
     """
     import os
     import sys
