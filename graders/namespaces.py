@@ -90,9 +90,22 @@ def enter_submission(own_dir: str, workspace: str, files: dict[str, bytes], disk
     work, scratch = Path(AREA, "work"), Path(AREA, "tmp")
     work.mkdir()
     scratch.mkdir()
+    # Python and hocso installed under /tmp (a CI clone, say) must stay importable once /tmp is the
+    # submission's own: hold them aside, then bind them back on top of the new /tmp.
+    from hocso.graders.sandbox import python_dirs
+
+    held = []
+    for index, path in enumerate(d for d in python_dirs() if d == "/tmp" or d.startswith("/tmp/")):
+        holder = Path(AREA, f"python{index}")
+        holder.mkdir()
+        mount(path, str(holder), None, MS_BIND | MS_REC)
+        held.append((holder, path))
     for target in ("/tmp", "/dev/shm"):
         if os.path.isdir(target):
             mount(str(scratch), target, None, MS_BIND)
+    for holder, path in held:
+        os.makedirs(path, exist_ok=True)
+        mount(str(holder), path, None, MS_BIND | MS_REC)
     os.makedirs(workspace, exist_ok=True)
     mount("tmpfs", workspace, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
     os.makedirs(own_dir, exist_ok=True)

@@ -153,11 +153,11 @@ def root_command(python_args: list[str], workspaces: list[str]) -> list[str]:
             args += ["--ro-bind", system, system]
     for item in ETC_FILES:
         args += ["--ro-bind-try", item, item]
-    seen: set[str] = {"/usr"}
+    # /tmp's tmpfs first: a checkout or venv under /tmp (a CI clone, say) is bound back on top of it
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", AREA]
+    seen: set[str] = {"/usr", "/tmp"}
     for path in python_dirs():
         args += [*_with_parents(path, seen), "--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", AREA]
-    seen.add("/tmp")
     for workspace in workspaces:
         args += [*_with_parents(workspace, seen), "--perms", "0755", "--dir", workspace]
     return [*args, "--chdir", "/", "--", *python_args]
