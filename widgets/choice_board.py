@@ -17,10 +17,9 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as w
-from hocso.widgets.graded import GradedWidget
+from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import FONT, Text, escape, full_width, heading, localized, paragraph
 
 from hocso.i18n import t
@@ -59,7 +58,7 @@ def load_items(path: str | os.PathLike[str]) -> list[BoardItem]:
         ) from None
 
 
-class ChoiceBoard(GradedWidget):
+class ChoiceBoard(PerItemChoices):
     """`items`: BoardItems (or a JSON path); `choices`: `{key: label}` offered for every item."""
 
     def __init__(
@@ -82,6 +81,7 @@ class ChoiceBoard(GradedWidget):
         if not ids or len(set(ids)) != len(ids):
             raise ValueError(f"choice board {question_id!r}: items need distinct ids, got {ids}")
         self.toggles: dict[str, w.ToggleButtons | w.RadioButtons] = {}
+        self.item_controls = self.toggles
         rows: list[w.Widget] = []
         for item in self.items:
             options = item.choices or choices
@@ -107,20 +107,6 @@ class ChoiceBoard(GradedWidget):
         head = [w.HTML(heading(localized(title, lang)))] if title is not None else []
         intro = paragraph(localized(prompt, lang) if prompt is not None else t("widgets.board.choose", lang))
         self._finish([*head, w.HTML(intro), body], list(self.toggles.values()))
-
-    @property
-    def value(self) -> dict[str, str]:
-        """The choices made so far, `{item id: choice key}` (items not yet decided left out)."""
-        return {item: toggle.value for item, toggle in self.toggles.items() if toggle.value is not None}
-
-    @value.setter
-    def value(self, answer: Mapping[str, Any]) -> None:
-        if not isinstance(answer, Mapping):
-            raise TypeError("a choice board's answer is {item id: choice}")
-        for item, toggle in self.toggles.items():
-            keys = [key for _, key in toggle.options]
-            choice = answer.get(item)
-            toggle.value = choice if choice in keys else None
 
     def _card_html(self, item: BoardItem) -> str:
         lang = self.lang

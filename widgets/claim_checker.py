@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 
 import ipywidgets as w
-from hocso.widgets.graded import GradedWidget
+from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
     Text,
@@ -29,7 +29,7 @@ VERDICT_TONES = {"supported": "good", "needs_checking": "warn", "unsupported": "
 VERDICT_ICONS = {"supported": "✔", "needs_checking": "?", "unsupported": "✖"}
 
 
-class ClaimChecker(GradedWidget):
+class ClaimChecker(PerItemChoices):
     """`claims` maps a claim id to its text; `sources` maps a source name to its text.
 
     `expected` ({claim id: verdict}) overrides the automatic verdicts where an author knows better.
@@ -60,6 +60,7 @@ class ClaimChecker(GradedWidget):
             raise ValueError(f"claim checker {question_id!r}: unknown verdicts {sorted(bad)}; use {VERDICTS}")
         labels = [(f"{VERDICT_ICONS[v]} {t(f'widgets.claims.{v}', lang)}", v) for v in VERDICTS]
         self.marks: dict[str, w.ToggleButtons] = {}
+        self.item_controls = self.marks  # type: ignore[assignment]
         self.feedback: dict[str, w.HTML] = {}
         rows: list[w.Widget] = []
         for cid, text in self.claims.items():
@@ -105,19 +106,6 @@ class ClaimChecker(GradedWidget):
             ],
             list(self.marks.values()),
         )
-
-    @property
-    def value(self) -> dict[str, str]:
-        """The learner's marks, `{claim id: "supported" | "unsupported" | "needs_checking"}`."""
-        return {cid: toggle.value for cid, toggle in self.marks.items() if toggle.value is not None}
-
-    @value.setter
-    def value(self, marks: Mapping[str, str]) -> None:
-        if not isinstance(marks, Mapping):
-            raise TypeError("a claim checker's answer is {claim id: verdict}")
-        for cid, toggle in self.marks.items():
-            mark = marks.get(cid)
-            toggle.value = mark if mark in VERDICTS else None
 
     def check(self) -> dict[str, bool]:
         lang = self.lang

@@ -27,7 +27,7 @@ A graded widget never carries the answer key: the key sits in the hidden tests
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -116,3 +116,24 @@ class GradedWidget(w.VBox):
     def _changed(self, _change: object = None) -> None:
         if not self._restoring:
             self.persist()
+
+
+class PerItemChoices(GradedWidget):
+    """A graded widget whose answer is one choice per item, `{item id: choice key}`: an inbox, a
+    settings screen, claims to judge. The subclass puts one choice control per item in
+    `self.item_controls` before `_finish`; the value and its restoring are here, once."""
+
+    item_controls: dict[str, w.ToggleButtons | w.RadioButtons]
+
+    @property
+    def value(self) -> dict[str, str]:
+        """The choices made so far (items not yet decided left out)."""
+        return {item: c.value for item, c in self.item_controls.items() if c.value is not None}
+
+    @value.setter
+    def value(self, answer: Mapping[str, Any]) -> None:
+        if not isinstance(answer, Mapping):
+            raise TypeError(f"{type(self).__name__}'s answer is {{item id: choice}}")
+        for item, control in self.item_controls.items():
+            choice = answer.get(item)
+            control.value = choice if choice in [key for _, key in control.options] else None

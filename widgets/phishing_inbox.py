@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.graded import GradedWidget
+from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
     banner,
@@ -40,7 +40,7 @@ class InboxResult:
     unanswered_ids: tuple[str, ...]
 
 
-class PhishingInbox(GradedWidget):
+class PhishingInbox(PerItemChoices):
     """`messages`: a list of `Message`, a message-set JSON path, or None for the course's default set.
 
     `only` picks message ids, in that order (the course set has dozens; an exercise shows a few).
@@ -78,6 +78,7 @@ class PhishingInbox(GradedWidget):
         lang = self.lang
         labels = [(t(f"widgets.inbox.{choice}", lang), choice) for choice in CHOICES]
         self.flags: dict[str, w.ToggleButtons] = {}
+        self.item_controls = self.flags  # type: ignore[assignment]
         self.reveals: dict[str, w.HTML] = {}
         self.cards: dict[str, w.HTML] = {}
         rows = []
@@ -112,19 +113,6 @@ class PhishingInbox(GradedWidget):
             ],
             list(self.flags.values()),
         )
-
-    @property
-    def value(self) -> dict[str, str]:
-        """The learner's flags so far, `{message id: "scam" | "safe"}` (unflagged messages left out)."""
-        return {mid: toggle.value for mid, toggle in self.flags.items() if toggle.value is not None}
-
-    @value.setter
-    def value(self, flags: dict[str, str]) -> None:
-        if not isinstance(flags, dict):
-            raise TypeError("an inbox's answer is {message id: 'scam' | 'safe'}")
-        for mid, toggle in self.flags.items():
-            choice = flags.get(mid)
-            toggle.value = choice if choice in CHOICES else None
 
     def check(self) -> InboxResult:
         """Show the truth for every message: right or wrong, the red flags, and why."""

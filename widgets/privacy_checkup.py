@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.graded import GradedWidget
+from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
     banner,
@@ -36,7 +36,7 @@ SETTINGS: dict[str, dict[str, str]] = {
 }
 
 
-class PrivacyCheckup(GradedWidget):
+class PrivacyCheckup(PerItemChoices):
     """Settings to choose, then Check; with `photo` (a path or bytes) also its location and a Remove button.
 
     `result` is `{setting: True if the choice is safe}` after Check; `photo_metadata` and
@@ -63,6 +63,7 @@ class PrivacyCheckup(GradedWidget):
         self.photo_metadata: PhotoMetadata | None = None
         self.clean_metadata: PhotoMetadata | None = None
         self.choices: dict[str, w.ToggleButtons] = {}
+        self.item_controls = self.choices  # type: ignore[assignment]
         rows: list[w.Widget] = []
         for setting, options in SETTINGS.items() if settings else ():
             labels = [(t(f"widgets.privacy.option.{option}", lang), option) for option in options]
@@ -97,18 +98,6 @@ class PrivacyCheckup(GradedWidget):
         self._finish(children, list(self.choices.values()))
         if photo is not None:
             self._show_photo()
-
-    @property
-    def value(self) -> dict[str, str]:
-        return {s: toggle.value for s, toggle in self.choices.items() if toggle.value is not None}
-
-    @value.setter
-    def value(self, choices: dict[str, str]) -> None:
-        if not isinstance(choices, dict):
-            raise TypeError("a privacy check-up's answer is {setting: option}")
-        for setting, toggle in self.choices.items():
-            choice = choices.get(setting)
-            toggle.value = choice if choice in SETTINGS[setting] else None
 
     def check(self) -> dict[str, bool]:
         lang = self.lang
