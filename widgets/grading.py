@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from hocso.widgets.answers import AnswersError, answers_language, saved_answers
+from hocso.widgets.answers import answers_language, saved_answers
 from hocso.widgets.look import Text, localized, pick_language
 
 from hocso.config.models import LanguageCode
@@ -158,10 +158,8 @@ def grade_order(
 
 
 def _saved(question_id: str, answers_file: AnswersFile) -> Any:
-    try:
-        return saved_answers(answers_file).get(question_id)
-    except AnswersError:
-        return None
+    """The saved answer, or None; `saved_answers` already turns a missing or damaged file into {}."""
+    return saved_answers(answers_file).get(question_id)
 
 
 def _report(
