@@ -61,6 +61,7 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
         assistant=course_file.assistant,
         present=course_file.present,
         lab=course_file.lab,
+        hub=course_file.hub,
         modules=course_file.modules,
         framework=framework,
         glossary=glossary or Glossary(),

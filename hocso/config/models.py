@@ -7,6 +7,7 @@ must set a target level for every learner group) live in `Course` because only i
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -209,6 +210,43 @@ class LabSettings(Strict):
     )
 
 
+class HubSettings(Strict):
+    """How `hocso hub` serves a whole unit: accounts from the roster, one lab per learner."""
+
+    ip: str = Field(
+        default="127.0.0.1", description="address the hub listens on; 0.0.0.0 opens it to the LAN"
+    )
+    port: int = Field(default=8000, ge=1, le=65535)
+    authenticator: Literal["codes"] = Field(
+        default="codes",
+        description="codes: one-time codes printed by `hocso hub codes`, each for a learner's first login",
+    )
+    instructors: tuple[str, ...] = Field(
+        default=(), description="hub accounts that grade (formgrader, class log)"
+    )
+    facilitators: tuple[str, ...] = Field(default=(), description="hub accounts that help in class")
+    # measured on a 2-core machine: ~130 MiB per idle learner server (BENCHMARKS.md hub)
+    memory_mb_per_learner: int = Field(
+        default=160, ge=32, le=16384, description="planning figure per learner"
+    )
+    concurrent_spawns: int = Field(
+        default=20, ge=1, le=500, description="labs starting at once; more wait with a clear message"
+    )
+    cull_idle_minutes: int = Field(
+        default=60, ge=0, le=24 * 60, description="stop a learner's lab after this long idle; 0 = never"
+    )
+
+    @field_validator("instructors", "facilitators")
+    @classmethod
+    def _account_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_.@-]{0,28}", name):
+                raise ValueError(
+                    f"{name!r} is not a hub account name (lower-case letters, digits, '.', '_', '-', '@')"
+                )
+        return names
+
+
 class CourseInfo(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="nbgrader course id")
     title: Localized
@@ -232,6 +270,7 @@ class CourseFile(Strict):
     assistant: AssistantSettings = AssistantSettings()
     present: PresentSettings = PresentSettings()
     lab: LabSettings = LabSettings()
+    hub: HubSettings = HubSettings()
     modules: tuple[Module, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -281,6 +320,7 @@ class Course(Strict):
     assistant: AssistantSettings
     present: PresentSettings = PresentSettings()
     lab: LabSettings = LabSettings()
+    hub: HubSettings = HubSettings()
     modules: tuple[Module, ...]
     framework: Framework
     glossary: Glossary = Glossary()
