@@ -1,11 +1,16 @@
 """Who the learners are: the roster CSV that `hocso grade collect` and `hocso report` both read.
 
-A roster is a UTF-8 CSV (a BOM from Excel is fine) with a header row and these columns, in any order:
+A roster is a CSV with a header row and these columns, in any order (Excel's files read as they are:
+UTF-8 with a BOM or the Vietnamese ANSI code page cp1258, `,` or `;` between columns as a vi-VN
+Excel writes them):
 
     learner_id  the nbgrader student id (the learner's folder name under submitted/)
     name        the learner's full name, Vietnamese diacritics welcome
     group       one of the framework's learner groups (leaders, staff, technical, soldiers, citizens)
     unit        the unit, office or class the learner belongs to
+    email       (optional) the learner's e-mail, which LMS exports may name files by
+
+Group names are matched without regard to case (`Staff` is `staff`).
 
 Extra columns are kept out of the model but allowed, so a unit can keep its own notes in the sheet.
 Every problem in the file is reported at once, each with its line number, because a roster typed by
@@ -17,6 +22,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +32,7 @@ from hocso.config.models import Course, Framework
 from hocso.errors import HocsoError
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("learner_id", "name", "group", "unit")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("email",)
 
 __all__ = [
     "REQUIRED_COLUMNS",
@@ -34,6 +42,7 @@ __all__ = [
     "RosterProblem",
     "default_roster_path",
     "load_roster",
+    "name_key",
     "parse_roster",
 ]
 
@@ -51,6 +60,7 @@ class Learner:
     name: str
     group: str
     unit: str
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,10 @@ class Roster:
         self._by_id: dict[str, Learner] = {learner.learner_id: learner for learner in self._learners}
         if len(self._by_id) != len(self._learners):
             raise ValueError("learner ids in a Roster must be unique")
+        self._by_key: dict[str, set[str]] = {}
+        for learner in self._learners:
+            for alias in _aliases(learner):
+                self._by_key.setdefault(alias, set()).add(learner.learner_id)
 
     def __iter__(self) -> Iterator[Learner]:
         return iter(self._learners)
@@ -109,6 +123,16 @@ class Roster:
 
     def get(self, learner_id: str) -> Learner | None:
         return self._by_id.get(learner_id)
+
+    def find(self, text: str) -> Learner | None:
+        """The one learner `text` names: an id (any case), an e-mail, or a full name written with or
+        without diacritics, in any case and spacing, also run together (`nguyenvanan`, Canvas) or
+        with the given name first; None when no learner or more than one matches."""
+        key = name_key(text)
+        if not key:
+            return None
+        found = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
+        return self._by_id[next(iter(found))] if found and len(found) == 1 else None
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -143,22 +167,32 @@ def load_roster(
     allowed = _allowed_groups(groups)
     file = Path(path)
     try:
-        text = file.read_bytes().decode("utf-8-sig")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise RosterError(f"roster {file} does not exist; give the path of a CSV file") from None
     except IsADirectoryError:
         raise RosterError(f"roster {file} is a folder; give the path of a CSV file") from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RosterError(
-            f"roster {file} is not UTF-8 (byte {error.start}); save it as 'CSV UTF-8' and try again"
-        ) from None
+        try:  # Excel's plain "CSV" on a vi-VN Windows: the ANSI code page, tones as combining marks
+            if b"\x00" in data:  # UTF-16 ("Unicode text"), not a code page
+                raise UnicodeDecodeError("cp1258", data, 0, 1, "NUL byte")
+            text = unicodedata.normalize("NFC", data.decode("cp1258"))
+        except UnicodeDecodeError:
+            raise RosterError(
+                f"roster {file} is not UTF-8 (byte {error.start}); save it as 'CSV UTF-8' and try again"
+            ) from None
     return parse_roster(text, str(file), allowed)
 
 
 def parse_roster(text: str, source: str, allowed_groups: Iterable[str]) -> Roster:
     """Validate roster text; `source` names it in messages. Separate from the file so tests need no disk."""
     allowed = tuple(allowed_groups)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    canonical = {group.casefold(): group for group in allowed}
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","  # vi-VN Excel separates with ;
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     problems: list[RosterProblem] = []
     header_row = next(reader, None)
     if header_row is None or not any(cell.strip() for cell in header_row):
@@ -178,7 +212,9 @@ def parse_roster(text: str, source: str, allowed_groups: Iterable[str]) -> Roste
         )
     for column in sorted({c for c in header if c and header.count(c) > 1}):
         problems.append(RosterProblem(1, f"column {column!r} appears more than once in the header"))
-    index = {column: header.index(column) for column in REQUIRED_COLUMNS if column in header}
+    index = {
+        column: header.index(column) for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if column in header
+    }
 
     learners: list[Learner] = []
     first_line: dict[str, int] = {}
@@ -201,7 +237,7 @@ def parse_roster(text: str, source: str, allowed_groups: Iterable[str]) -> Roste
                 )
             else:
                 first_line[learner_id] = line
-        group = values.get("group", "")
+        group = canonical.get(values.get("group", "").casefold(), values.get("group", ""))
         if "group" in index and group not in allowed:
             shown = repr(group) if group else "empty"
             problems.append(
@@ -215,10 +251,31 @@ def parse_roster(text: str, source: str, allowed_groups: Iterable[str]) -> Roste
         if "unit" in index and not values.get("unit"):
             problems.append(RosterProblem(line, f"unit is empty for {learner_id or 'this learner'}"))
         if not missing and first_line.get(learner_id) == line:
-            learners.append(Learner(learner_id, values["name"], group, values["unit"]))
+            learners.append(
+                Learner(learner_id, values["name"], group, values["unit"], values.get("email", ""))
+            )
     if problems:
         raise RosterError.from_problems(source, problems)
     return Roster(learners)
+
+
+def name_key(text: str) -> str:
+    """`text` folded for matching: without diacritics (NFKD, and đ -> d, which does not decompose),
+    lower case, runs of spaces, `_`, `.` and `-` as one space."""
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\s_.\-]+", " ", plain).strip()
+
+
+def _aliases(learner: Learner) -> set[str]:
+    words = name_key(learner.name).split()
+    names = {" ".join(words), "".join(words)}
+    if len(words) > 1:  # a "last, first" LMS may put the given name first
+        names |= {" ".join(words[-1:] + words[:-1]), "".join(words[-1:] + words[:-1])}
+    aliases = {name_key(learner.learner_id), *names}
+    if learner.email:
+        aliases |= {learner.email.strip().casefold(), name_key(learner.email.split("@")[0])}
+    return aliases
 
 
 def _allowed_groups(groups: Course | Framework | Iterable[str] | None) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,38 @@ def test_error_pickles_with_its_problems(tmp_path: Path, course: Course) -> None
         load_roster(write(tmp_path, "learner_id\n\n"), course)
     copy = pickle.loads(pickle.dumps(caught.value))
     assert copy.problems == caught.value.problems and str(copy) == str(caught.value)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_excel_vi_vn_files_bom_semicolon_and_any_case_group(
+    tmp_path: Path, course: Course, delimiter
+) -> None:
+    text = GOOD.replace(",", delimiter).replace("citizens", "Citizens").replace("leaders", "LEADERS")
+    roster = load_roster(write(tmp_path, text, bom=True), course)
+    assert roster["hv001"].group == "citizens" and roster["hv003"].group == "leaders"
+    assert roster["hv002"].name == "Trần Văn Đức"
+
+
+def test_excel_ansi_vietnamese_code_page(tmp_path: Path, course: Course) -> None:
+    path = tmp_path / "roster.csv"
+    # cp1258 writes most tones as a base letter and a combining mark: encode the decomposed text
+    path.write_bytes(unicodedata.normalize("NFD", GOOD).encode("cp1258"))
+    assert load_roster(path, course)["hv001"].name == "Nguyễn Thị Hương"
+
+
+def test_find_by_id_email_or_name_without_diacritics(tmp_path: Path, course: Course) -> None:
+    text = "learner_id,name,group,unit,email\n" + "".join(
+        line + f",{line.split(',')[0]}@donvi.gov.vn\n" for line in GOOD.splitlines()[1:]
+    )
+    roster = load_roster(write(tmp_path, text), course)
+    assert roster["hv001"].email == "hv001@donvi.gov.vn"
+    for text_naming_hv002 in (
+        "HV002",
+        "hv002@donvi.gov.vn",
+        "Trần Văn Đức",
+        "tran van duc",
+        "tranvanduc",
+        "Duc Tran Van",
+    ):
+        assert roster.find(text_naming_hv002) == roster["hv002"], text_naming_hv002
+    assert roster.find("Trần Văn") is None and roster.find("") is None
