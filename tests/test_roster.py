@@ -125,10 +125,22 @@ def test_excel_vi_vn_files_bom_semicolon_and_any_case_group(
     assert roster["hv002"].name == "Trần Văn Đức"
 
 
+def _cp1258(text: str) -> bytes:
+    """How Windows writes Vietnamese in its ANSI code page: a precomposed letter where the code
+    page has one (â, ơ, đ...), else the letter and a combining tone mark."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            out += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258")
+    return out
+
+
 def test_excel_ansi_vietnamese_code_page(tmp_path: Path, course: Course) -> None:
     path = tmp_path / "roster.csv"
-    # cp1258 writes most tones as a base letter and a combining mark: encode the decomposed text
-    path.write_bytes(unicodedata.normalize("NFD", GOOD).encode("cp1258"))
+    path.write_bytes(_cp1258(GOOD.replace(",", ";")))
     assert load_roster(path, course)["hv001"].name == "Nguyễn Thị Hương"
 
 
