@@ -134,7 +134,9 @@ def _cp1258(text: str) -> bytes:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
             parts = unicodedata.normalize("NFD", char)
-            out += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258")
+            tone = next(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+            letter = unicodedata.normalize("NFC", parts.replace(tone, ""))
+            out += letter.encode("cp1258") + tone.encode("cp1258")
     return out
 
 
