@@ -274,7 +274,7 @@ def _aliases(learner: Learner) -> set[str]:
         names |= {" ".join(words[-1:] + words[:-1]), "".join(words[-1:] + words[:-1])}
     aliases = {name_key(learner.learner_id), *names}
     if learner.email:
-        aliases |= {learner.email.strip().casefold(), name_key(learner.email.split("@")[0])}
+        aliases |= {name_key(learner.email), name_key(learner.email.split("@")[0])}
     return aliases
 
 
