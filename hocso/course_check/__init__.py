@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 from hocso.config.models import Course, Glossary, Module
+from hocso.course_check.app_rules import app_titles
+from hocso.course_check.coverage import framework_coverage
 from hocso.course_check.doing_rules import (
     feedback_in_both_languages,
     graded_by_doing,
@@ -26,7 +28,7 @@ from hocso.course_check.notebook_rules import (
 from hocso.course_check.problems import Problem
 from hocso.i18n import CATALOG_DIR, catalog, missing_translations
 
-__all__ = ["Problem", "catalog_spelling", "check_course"]
+__all__ = ["Problem", "catalog_spelling", "check_course", "framework_coverage"]
 
 
 def check_course(course: Course) -> list[Problem]:
@@ -35,9 +37,10 @@ def check_course(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     for index, module in enumerate(course.modules):
         problems += _check_module(course, index, module, known)
+    problems += framework_coverage(course)
     for app in sorted(course.apps_dir.glob("*.ipynb")) if course.apps_dir.is_dir() else []:
         problems += _check_notebook(
-            app, [committed_outputs, nbgrader_metadata, bilingual_text, spelling(course.glossary)]
+            app, [committed_outputs, nbgrader_metadata, bilingual_text, app_titles, spelling(course.glossary)]
         )[0]
     problems += [
         Problem(

@@ -82,19 +82,25 @@ def read_app(path: Path) -> App:
     return App(name=path.stem, path=path, title_vi=vi, title_en=en, facilitator_only=private)
 
 
-def _titles(notebook: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
-    meta = notebook.metadata.get("hocso", {}).get("title")
-    if isinstance(meta, dict) and meta.get("vi") and meta.get("en"):
-        return str(meta["vi"]), str(meta["en"])
-    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+def declared_titles(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The titles an app declares, by language (rules 1 and 2 above); `hocso check` wants both."""
     by_language: dict[str, str] = {}
-    for cell in markdown:
+    for cell in notebook.cells:
         lang = cell.get("metadata", {}).get("hocso", {}).get("lang")
-        heading = _heading(cell.source)
+        heading = _heading(cell.source) if cell.cell_type == "markdown" else None
         if lang in ("vi", "en") and heading and lang not in by_language:
             by_language[lang] = heading
+    meta = notebook.metadata.get("hocso", {}).get("title")
+    if isinstance(meta, dict):
+        by_language.update({lang: str(meta[lang]) for lang in ("vi", "en") if meta.get(lang)})
+    return by_language
+
+
+def _titles(notebook: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
+    by_language = declared_titles(notebook)
     if len(by_language) == 2:
         return by_language["vi"], by_language["en"]
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
     first = next((h for h in (_heading(cell.source) for cell in markdown) if h), None)
     title = first or fallback
     return by_language.get("vi", title), by_language.get("en", title)
