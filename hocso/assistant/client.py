@@ -29,7 +29,7 @@ from hocso.assistant.hints import hint_system_note, withhold_solutions
 from hocso.assistant.injection import as_data
 from hocso.assistant.quota import DailyQuota
 from hocso.assistant.redaction import RedactionReport, redact
-from hocso.assistant.settings import ResolvedSettings, resolve_settings
+from hocso.assistant.settings import ResolvedSettings, resolve_settings, served_endpoint
 from hocso.assistant.skills import check_password
 from hocso.assistant.tutor import OfflineTutor, shared_tutor
 from hocso.config.models import AssistantSettings, Course, LanguageCode
@@ -38,6 +38,7 @@ from hocso.notebook_meta import is_graded, is_solution
 
 LEARNER_ENVS = ("HOCSO_LEARNER", "JUPYTERHUB_USER")
 OFFLINE_BASE_URL = "http://hocso-tutor.invalid/v1"
+SERVED_MODEL = "hocso-assistant"
 HISTORY_TURNS = 3
 SYSTEM_PROMPT = (
     "You are hocso, a patient tutor in a digital-safety course for beginners in Vietnam. "
@@ -108,13 +109,28 @@ class Assistant:
     learner: str | None = None
     language: LanguageCode | None = None
     cooldown_seconds: float = 60.0
+    #: True (a learner's kernel): when the lab's server offers the assistant (HOCSO_ASSISTANT_URL
+    #: and the kernel's own token), every question goes there and `learner` is ignored; the
+    #: server's side (AssistantService) builds its assistants with False
+    use_server: bool = True
+    enforce_quota: bool = True
+    resolved_settings: ResolvedSettings | None = field(default=None, repr=False)
     _resolved: ResolvedSettings = field(init=False, repr=False)
     _history: list[_Turn] = field(default_factory=list, init=False, repr=False)
     _remote_down_until: float = field(default=0.0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.settings = self.settings or (self.course.assistant if self.course else AssistantSettings())
-        self._resolved = resolve_settings(self.settings)
+        self._server = served_endpoint() if self.use_server else None
+        if self._server is not None:  # a thin client: the server holds the quota, the key and the log
+            self._resolved = resolve_settings(AssistantSettings(daily_quota=0))
+            self.learner = None
+            self._served = _served_client(self._server)
+            self._quota = DailyQuota(0)
+            self._log = None
+            self._remote = None
+            return
+        self._resolved = self.resolved_settings or resolve_settings(self.settings)
         self.learner = self.learner or _learner_id()
         self._tutor = shared_tutor(self.course.root if self.course else None)
         self._offline = _offline_client(self._tutor)
@@ -144,7 +160,9 @@ class Assistant:
         if local := check_password(question, lang):
             return self._finish(AssistantReply(local.text, "local", lang), on_text, log_question=None)
         report = redact(question)
-        if not self._quota.try_take(self.learner or "learner"):
+        if self._server is not None:
+            return self._finish(self._ask_server(report, lang, graded, cell_source), on_text, None)
+        if self.enforce_quota and not self._quota.try_take(self.learner or "learner"):
             text = t("assistant.guard.quota", lang, limit=self._resolved.daily_quota)
             return self._finish(AssistantReply(text, "none", lang, report), on_text, log_question=None)
         hints_only = graded and self._resolved.hints_only_on_graded
@@ -182,6 +200,34 @@ class Assistant:
                 self.learner or "", reply.language, reply.backend, log_question, reply.text, kinds
             )
         return reply
+
+    def _ask_server(
+        self, report: RedactionReport, lang: LanguageCode, graded: bool, cell_source: str | None
+    ) -> AssistantReply:
+        """One question to the lab's (or class's) assistant service; its refusals become replies."""
+        messages = [{"role": "user", "content": as_data("learner_question", report.text)}]
+        cell = redact(cell_source).text if cell_source else None
+        extra = {"hocso": {"language": lang, "graded": graded, "cell": cell}}
+        try:
+            completion = self._served.chat.completions.create(
+                model=SERVED_MODEL, messages=messages, extra_body=extra
+            )
+        except openai.APIStatusError as error:
+            text = _served_error_text(error) or t("assistant.guard.unavailable", lang)
+            return AssistantReply(text, "none", lang, report)
+        except openai.OpenAIError:
+            return AssistantReply(t("assistant.guard.unavailable", lang), "none", lang, report)
+        extension = (completion.model_extra or {}).get("hocso") or {}
+        return AssistantReply(
+            completion.choices[0].message.content or "",
+            str(extension.get("backend") or "offline"),
+            lang,
+            report,
+            tuple(extension.get("citations") or ()),
+            fallback_reason=extension.get("fallback_reason"),
+            withheld=bool(extension.get("withheld")),
+            model=extension.get("model"),
+        )
 
     def _answer(
         self,
@@ -283,6 +329,19 @@ def _offline_client(tutor: OfflineTutor) -> openai.OpenAI:
     return openai.OpenAI(
         base_url=OFFLINE_BASE_URL, api_key="offline", http_client=http, max_retries=0, timeout=10
     )
+
+
+def _served_client(endpoint: tuple[str, str]) -> openai.OpenAI:
+    url, token = endpoint
+    return openai.OpenAI(base_url=url, api_key=token, timeout=httpx2.Timeout(45, connect=3), max_retries=0)
+
+
+def _served_error_text(error: openai.APIStatusError) -> str | None:
+    """The service words its refusals (quota, size) for the learner; other errors get the generic line."""
+    body = error.body if isinstance(error.body, dict) else {}
+    detail = body.get("error", body) if isinstance(body, dict) else {}
+    code = detail.get("code") if isinstance(detail, dict) else None
+    return detail.get("message") if code in ("daily_quota", "question_too_long", "rate_limited") else None
 
 
 def _remote_client(settings: ResolvedSettings) -> openai.OpenAI:

@@ -37,6 +37,7 @@ class HocsoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     language: Literal["vi", "en"] | None = None
     graded: bool = False
+    cell: str | None = None  # the (redacted) source of the cell asked about, as context
 
 
 class ChatRequest(BaseModel):

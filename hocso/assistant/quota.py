@@ -2,11 +2,14 @@
 
 SQLite because several kernels of one learner may ask at once; an UPSERT in one statement keeps the
 count right without a lock file. The day is the local date, so the quota resets at local midnight.
+The object also remembers what it counted: the server's count never goes down while it runs, even if
+code running as the same OS user (a learner's kernel in the one-machine lab) empties the file.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +25,8 @@ class DailyQuota:
         self.limit = limit
         self.path = path or quota_path()
         self._db: sqlite3.Connection | None = None
+        self._counted: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()  # the service answers on a few threads over one connection
 
     def _connect(self) -> sqlite3.Connection:
         """One connection per quota object; the widget's and ask()'s calls come from one kernel thread."""
@@ -45,15 +50,16 @@ class DailyQuota:
     def try_take(self, learner: str, today: date | None = None) -> bool:
         """Count one question; False (and nothing counted) when the day's limit is reached. 0 = no limit."""
         day = (today or date.today()).isoformat()
-        with self._connect() as db:
-            if self.limit:
-                row = db.execute(
-                    "SELECT count FROM asked WHERE learner = ? AND day = ?", (learner, day)
-                ).fetchone()
-                if row and row[0] >= self.limit:
-                    return False
+        with self._lock, self._connect() as db:
+            row = db.execute(
+                "SELECT count FROM asked WHERE learner = ? AND day = ?", (learner, day)
+            ).fetchone()
+            count = max(row[0] if row else 0, self._counted.get((learner, day), 0))
+            if self.limit and count >= self.limit:
+                return False
             db.execute(
-                "INSERT INTO asked VALUES (?, ?, 1) ON CONFLICT (learner, day) DO UPDATE SET count = count + 1",
-                (learner, day),
+                "INSERT INTO asked VALUES (?, ?, ?) ON CONFLICT (learner, day) DO UPDATE SET count = MAX(count + 1, ?)",
+                (learner, day, count + 1, count + 1),
             )
+        self._counted[(learner, day)] = count + 1
         return True

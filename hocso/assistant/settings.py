@@ -20,6 +20,10 @@ from hocso.config.models import AssistantSettings
 BASE_URL_ENV = "OPENAI_BASE_URL"
 MODEL_ENV = "HOCSO_ASSISTANT_MODEL"
 PLACEHOLDER_KEY = "not-needed-for-local-servers"
+#: set by the lab's server (hocso.assistant.jupyter) in its kernels' environment: where the
+#: assistant service is and this kernel's own learner token
+SERVICE_URL_ENV = "HOCSO_ASSISTANT_URL"
+SERVICE_TOKEN_ENV = "HOCSO_ASSISTANT_TOKEN"
 OPENAI_URL = "https://api.openai.com/v1"
 
 
@@ -106,3 +110,9 @@ def is_local(url: str) -> bool:
     except ValueError:
         return False
     return address.is_loopback or address.is_private or address.is_link_local
+
+
+def served_endpoint() -> tuple[str, str] | None:
+    """(service URL, learner token) when this process is a kernel of a lab that serves the assistant."""
+    url, token = os.environ.get(SERVICE_URL_ENV), os.environ.get(SERVICE_TOKEN_ENV)
+    return (url, token) if url and token else None

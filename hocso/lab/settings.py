@@ -121,6 +121,7 @@ def write_lab_config(
     _write_json(lab.settings_dir / "page_config.json", {"disabledExtensions": disabled})
     extensions = {name: mode == "author" for name in NBGRADER_SERVER_EXTENSIONS}
     extensions["hocso.lab.server"] = mode == "learner"
+    extensions["hocso.assistant.jupyter"] = mode == "learner"  # the assistant's guardrails, server-side
     _write_json(
         lab.config_dir / "jupyter_server_config.json", {"ServerApp": {"jpserver_extensions": extensions}}
     )

@@ -33,6 +33,7 @@ class Cloud:
     failures_left: int = 0  # with mode "status": fail this many times, then answer
     stall_seconds: float = 5.0
     requests: list[dict] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # the Authorization header of each request
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -81,6 +82,7 @@ def _handler(cloud: Cloud) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             cloud.requests.append(body)
+            cloud.keys.append(self.headers.get("Authorization", ""))
             if cloud.mode == "stall":
                 time.sleep(cloud.stall_seconds)
                 return
