@@ -28,8 +28,15 @@ c.Exchange.root = str(_runtime / "exchange")
 # What learners receive, for plain nbgrader too: rubric cells never leave the source, a cleared code
 # cell is a comment to write code in (not `raise NotImplementedError()`, so Run All keeps going), a
 # cleared written answer says where to write in both languages (each edition keeps its own), and
-# feedback pages show the graded cells' reasons without their code (hocso.graders.learner_views).
-from hocso.graders.learner_views import DropRubricCells, HideCodeInFeedback  # noqa: E402
+# feedback pages show the graded cells' reasons without their code, in the course's language, on
+# hocso's offline template (hocso.graders.learner_views, graders/templates/hocso_feedback).
+from hocso.graders.learner_views import (  # noqa: E402
+    FEEDBACK_TEMPLATE,
+    FEEDBACK_TEMPLATES_DIR,
+    DropRubricCells,
+    HideCodeInFeedback,
+    LearnerFeedbackPage,
+)
 from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
 
 from hocso.editions import CODE_STUB, TEXT_STUB  # noqa: E402
@@ -41,6 +48,10 @@ c.GenerateAssignment.preprocessors = [
 c.GenerateFeedback.preprocessors = [
     HideCodeInFeedback,
     *GenerateFeedback.class_traits()["preprocessors"].default(),
+    LearnerFeedbackPage,  # after GetGrades: it reads the scores GetGrades put in the notebook
 ]
+c.LearnerFeedbackPage.language = _course.info.default_language
+c.HTMLExporter.template_name = FEEDBACK_TEMPLATE
+c.HTMLExporter.extra_template_basedirs = [str(FEEDBACK_TEMPLATES_DIR)]
 c.ClearSolutions.code_stub = {"python": CODE_STUB}
 c.ClearSolutions.text_stub = TEXT_STUB

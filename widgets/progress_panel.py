@@ -27,8 +27,9 @@ from hocso.lab.manifest import find_workspace, read_modules
 
 DONE_AT = 0.8  # share of a competence's points that counts as "done" on the panel
 STARTED_AT = 0.4
-#: nbgrader's feedback page heading: "<notebook> (Score: 7.0 / 12.0)"
-FEEDBACK_SCORE = re.compile(r"\(Score:\s*([\d.]+)\s*/\s*([\d.]+)\)")
+#: the score of a feedback page: hocso's `<template id="hocso-score">7 / 12</template>` (machine-read,
+#: never shown), or the heading of nbgrader's own template, "<notebook> (Score: 7.0 / 12.0)"
+FEEDBACK_SCORE = re.compile(r'(?:<template id="hocso-score">|\(Score:)\s*([\d.]+)\s*/\s*([\d.]+)')
 
 
 @dataclass(frozen=True)
