@@ -1,90 +1,348 @@
-"""Collect LMS downloads (a folder or zip) into nbgrader's `submitted/<learner>/<module>/`.
+"""Collect a module's submissions into nbgrader's `submitted/<learner>/<module>/`.
 
-File names map to learners: `<learner>/<notebook>` or `<learner>_<notebook>` (also `-`). Originals are
-only read, never moved. Duplicates, unknown learners and unreadable files are reported, not guessed.
+From an LMS download (`collect_submissions`: a folder or zip in any layout of
+`hocso.graders.lms_layouts`, read by `hocso.graders.lms_archive`, originals untouched) or from
+nbgrader's exchange (`collect_from_exchange`). The roster decides who a file belongs to (by id,
+e-mail or full name, diacritics-insensitive); without one only learner ids are understood.
+
+Each notebook travels with its widget answers file (`<notebook stem>.answers.json`). When a learner
+sent a notebook more than once, the newest wins (the time the LMS archive records, else the file's
+time; then the later copy or resubmission number) and the report names both files and why. A
+notebook of another module is recognised by its cells (nbgrader grade ids, cell ids, checksums),
+whatever its name, and reported, not collected. Collecting nothing raises `NothingCollected`.
+A learner whose files are the same as last time keeps their folder untouched, so autograde does
+not grade them again (`hocso.graders.autograde` regrades what changed).
 """
 
 from __future__ import annotations
 
+import filecmp
+import re
 import shutil
 import tempfile
-import zipfile
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import nbformat
 from hocso.graders.errors import SubmissionError
+from hocso.graders.lms_archive import ExportFile, export_files
+from hocso.graders.lms_layouts import ANSWERS_SUFFIX, NamedFile, is_junk, learner_hints, read_name
 
 from hocso.config import Course, course_runtime_dir
+from hocso.i18n import t
+from hocso.roster import Roster
+
+__all__ = [
+    "CollectReport",
+    "Collected",
+    "Duplicate",
+    "NothingCollected",
+    "WrongModule",
+    "collect_from_exchange",
+    "collect_submissions",
+]
+
+_LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+Why = Literal["newer", "later_copy", "larger", "same"]
+
+
+@dataclass(frozen=True)
+class Collected:
+    learner: str
+    notebook: str
+    source: str  # the file's path inside the download ("exchange" for the exchange)
+    answers: str | None = None  # its answers file, when one came with it
+    changed: bool = True  # False: the same files as the last collect, left as they were
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    learner: str
+    notebook: str
+    kept: str
+    left: str
+    why: Why
+    kept_time: str
+    left_time: str
+
+
+@dataclass(frozen=True)
+class WrongModule:
+    source: str
+    learner: str | None
+    module: str
+    notebook: str
 
 
 @dataclass
 class CollectReport:
-    collected: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
+    collected: list[Collected] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    wrong_module: list[WrongModule] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # junk, other files, answers without a notebook
+    notebooks_seen: int = 0
+
+    def messages(self, language: str | None = None) -> list[str]:
+        """One line per event, in `language` (default: the current one), in a stable order."""
+        lines = [
+            t(
+                "graders.collect.duplicate",
+                language,
+                **{**_fields(d), "why": t(f"graders.collect.why_{d.why}", language)},
+            )
+            for d in self.duplicates
+        ]
+        lines += [
+            t(
+                "graders.collect.wrong_module",
+                language,
+                source=w.source,
+                module=w.module,
+                notebook=w.notebook,
+                learner=w.learner or "?",
+            )
+            for w in self.wrong_module
+        ]
+        lines += [t("graders.collect.unknown", language, item=item) for item in self.unknown]
+        lines += [t("graders.collect.unreadable", language, item=item) for item in self.unreadable]
+        if self.ignored:
+            lines.append(t("graders.collect.ignored", language, count=len(self.ignored)))
+        for c in self.collected:
+            key = "collected_answers" if c.answers else "collected"
+            key = key if c.changed else "unchanged"
+            lines.append(t(f"graders.collect.{key}", language, **_fields(c)))
+        return lines
 
 
-def _learner_of(path: Path, root: Path, notebook: str) -> str | None:
-    relative = path.relative_to(root)
-    if len(relative.parts) >= 2 and relative.name == notebook:
-        return relative.parts[-2]
-    for separator in ("_", "-", "__"):
-        suffix = separator + notebook
-        if path.name.endswith(suffix) and len(path.name) > len(suffix):
-            return path.name[: -len(suffix)].rstrip("_-")
-    return None
+class NothingCollected(SubmissionError):
+    """Not one submission of the module was found; the message says what was found instead."""
+
+    exit_code = 2
+
+
+def _fields(item: object) -> dict[str, object]:
+    return {k: v for k, v in vars(item).items()}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    file: ExportFile
+    named: NamedFile
+
+    @property
+    def order(self) -> tuple[float, int, int]:
+        return (round(self.file.mtime), self.named.attempt, self.file.path.stat().st_size)
+
+
+class _NotebookIndex:
+    """What each notebook of the course is made of, to recognise a copy whatever its name."""
+
+    def __init__(self, course: Course) -> None:
+        self.tokens: dict[tuple[str, str], set[str]] = {}
+        released = course_runtime_dir(course) / "release"
+        for module in course.modules:
+            for path in course.notebook_paths(module):
+                tokens = _tokens(path) | _tokens(released / module.id / path.name)
+                if tokens:
+                    self.tokens[(module.id, path.name)] = tokens
+
+    def identify(self, path: Path, named: tuple[str, str] | None) -> tuple[str, str] | None:
+        """The (module, notebook) whose cells `path` shares most; `named` wins a tie."""
+        tokens = _tokens(path)
+        scores = {key: len(tokens & mine) for key, mine in self.tokens.items()}
+        best = max(scores.values(), default=0)
+        if best == 0:
+            return None
+        if named is not None and scores.get(named, 0) == best:
+            return named
+        return next(key for key, score in scores.items() if score == best)
+
+
+def _tokens(path: Path) -> set[str]:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # a missing or unreadable notebook simply has no cells to compare
+        return set()
+    tokens: set[str] = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id"):
+            tokens.add(f"g:{meta['grade_id']}")
+        if meta.get("checksum"):
+            tokens.add(f"s:{meta['checksum']}")
+        if cell.get("id") and meta:
+            tokens.add(f"c:{cell['id']}")
+    return tokens
 
 
 def collect_submissions(
-    course: Course, module_id: str, source: Path, learners: set[str] | None = None
+    course: Course, module_id: str, source: Path, roster: Roster | None = None
 ) -> CollectReport:
-    """Copy each learner's notebooks into `submitted/`; `learners` (a roster) rejects unknown ids."""
+    """Copy each learner's newest notebooks of the module (with their answers files) from an LMS
+    download into `submitted/`; raise NothingCollected when there is none."""
     module = course.module(module_id)
-    if not source.exists():
-        raise SubmissionError(f"{source} does not exist; give the LMS download folder or zip")
-    with tempfile.TemporaryDirectory() as scratch:
-        root = source
-        if source.is_file():
-            try:
-                with zipfile.ZipFile(source) as archive:
-                    archive.extractall(scratch)
-            except zipfile.BadZipFile as error:
-                raise SubmissionError(f"{source} is not a readable zip file; download it again") from error
-            root = Path(scratch)
-        return _collect_from(course, module.id, module.notebooks, root, learners)
-
-
-def _collect_from(
-    course: Course, module_id: str, notebooks: tuple[str, ...], root: Path, learners: set[str] | None
-) -> CollectReport:
+    module_of = {path.name: m.id for m in course.modules for path in course.notebook_paths(m)}
+    index = _NotebookIndex(course)
     report = CollectReport()
-    seen: set[tuple[str, str]] = set()
-    submitted = course_runtime_dir(course) / "submitted"
-    for path in sorted(root.rglob("*.ipynb")):
-        for notebook in notebooks:
-            learner = _learner_of(path, root, notebook)
-            if learner is None:
+    notebooks: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+    answers: dict[tuple[str, str], list[_Candidate]] = defaultdict(list)
+    with tempfile.TemporaryDirectory(prefix="hocso-collect-") as scratch:
+        for file in export_files(source, Path(scratch)):
+            relative = str(file.relative)
+            if is_junk(file.relative):
+                report.ignored.append(relative)
                 continue
-            label = f"{path.relative_to(root)} -> {learner}"
-            if learners is not None and learner not in learners:
-                report.unknown.append(label)
-                break
-            if (learner, notebook) in seen:
-                report.duplicates.append(label)
-                break
-            try:
-                nbformat.read(path, as_version=4)
-            except Exception as error:  # any parse failure means the same thing to the instructor
-                report.unreadable.append(f"{label}: {type(error).__name__}")
-            seen.add((learner, notebook))
-            target = submitted / learner / module_id / notebook
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-            report.collected.append(label)
-            break
+            named = read_name(file.relative, tuple(module_of))
+            if file.relative.suffix.lower() == ".ipynb":
+                report.notebooks_seen += 1
+                by_name = (module_of[named.notebook], named.notebook) if named else None
+                actual = index.identify(file.path, by_name)
+                if named is None and actual is not None:  # renamed ("Untitled.ipynb", "bài nộp.ipynb")
+                    hints, _ = learner_hints(file.relative.stem, file.relative.parent)
+                    named = NamedFile(actual[1], "notebook", hints, 0, "renamed")
+                if named is None:
+                    report.ignored.append(relative)
+                    continue
+                learner = _learner(named.hints, roster)
+                module_found, notebook_found = actual or by_name  # type: ignore[misc]
+                if module_found != module.id:
+                    report.wrong_module.append(WrongModule(relative, learner, module_found, notebook_found))
+                    continue
+                named = replace(named, notebook=notebook_found)
+                if actual is None:
+                    report.unreadable.append(relative)
+            elif named is not None and module_of[named.notebook] == module.id:
+                learner = _learner(named.hints, roster)
+            else:
+                report.ignored.append(relative)
+                continue
+            if learner is None:
+                report.unknown.append(relative)
+                continue
+            into = notebooks if named.kind == "notebook" else answers
+            into[(learner, named.notebook)].append(_Candidate(file, named))
+        chosen = _choose(notebooks, answers, report)
+        _write(course, module.id, chosen, report)
+    if not report.collected:
+        raise NothingCollected(_nothing(module.id, module.notebooks, source, report))
     return report
+
+
+def _learner(hints: tuple[str, ...], roster: Roster | None) -> str | None:
+    if roster is None:  # only a plain id, from the file name or its own folder
+        first = hints[0] if hints else ""
+        return first if _LEARNER_ID.match(first) and not first.startswith(".") else None
+    for hint in hints:
+        if (learner := roster.find(hint)) is not None:
+            return learner.learner_id
+    return None
+
+
+def _choose(
+    notebooks: dict[tuple[str, str], list[_Candidate]],
+    answers: dict[tuple[str, str], list[_Candidate]],
+    report: CollectReport,
+) -> dict[tuple[str, str], tuple[_Candidate, _Candidate | None]]:
+    chosen = {}
+    for key, candidates in sorted(notebooks.items()):
+        ranked = sorted(candidates, key=lambda c: c.order, reverse=True)
+        kept = ranked[0]
+        for left in ranked[1:]:
+            report.duplicates.append(
+                Duplicate(
+                    *key,
+                    str(kept.file.relative),
+                    str(left.file.relative),
+                    _why(kept, left),
+                    _time(kept),
+                    _time(left),
+                )
+            )
+        chosen[key] = (kept, _answers_for(kept, answers.get(key, [])))
+    for key, candidates in answers.items():
+        if key not in notebooks:
+            report.ignored += [str(c.file.relative) for c in candidates]
+    return chosen
+
+
+def _why(kept: _Candidate, left: _Candidate) -> Why:
+    for why, (a, b) in zip(
+        ("newer", "later_copy", "larger"), zip(kept.order, left.order, strict=True), strict=True
+    ):
+        if a != b:
+            return why  # type: ignore[return-value]
+    return "same"
+
+
+def _time(candidate: _Candidate) -> str:
+    return datetime.fromtimestamp(candidate.file.mtime).strftime("%Y-%m-%d %H:%M")
+
+
+def _answers_for(notebook: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+    """The answers file saved with this notebook: beside it and of the same copy, else the newest."""
+
+    def closeness(answer: _Candidate) -> tuple[bool, bool, float]:
+        beside = answer.file.relative.parent == notebook.file.relative.parent
+        return (beside and answer.named.attempt == notebook.named.attempt, beside, answer.file.mtime)
+
+    return max(candidates, key=closeness, default=None)
+
+
+def _write(
+    course: Course,
+    module_id: str,
+    chosen: dict[tuple[str, str], tuple[_Candidate, _Candidate | None]],
+    report: CollectReport,
+) -> None:
+    per_learner: dict[str, dict[str, Path]] = defaultdict(dict)
+    for (learner, notebook), (kept, answer) in chosen.items():
+        per_learner[learner][notebook] = kept.file.path
+        if answer is not None:
+            per_learner[learner][notebook.removesuffix(".ipynb") + ANSWERS_SUFFIX] = answer.file.path
+    submitted = course_runtime_dir(course) / "submitted"
+    for learner, files in per_learner.items():
+        target = submitted / learner / module_id
+        changed = not _same_files(target, files)
+        if changed:
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            for name, path in files.items():
+                shutil.copy2(path, target / name)
+        for (who, notebook), (kept, answer) in chosen.items():
+            if who == learner:
+                report.collected.append(
+                    Collected(
+                        learner,
+                        notebook,
+                        str(kept.file.relative),
+                        str(answer.file.relative) if answer else None,
+                        changed,
+                    )
+                )
+
+
+def _same_files(target: Path, files: dict[str, Path]) -> bool:
+    if not target.is_dir() or {p.name for p in target.iterdir()} != set(files):
+        return False
+    return all(filecmp.cmp(target / name, path, shallow=False) for name, path in files.items())
+
+
+def _nothing(module_id: str, notebooks: tuple[str, ...], source: Path, report: CollectReport) -> str:
+    reason = t(
+        "graders.collect.nothing",
+        module=module_id,
+        source=source,
+        notebooks=", ".join(notebooks),
+        seen=report.notebooks_seen,
+        other=len(report.wrong_module),
+        unknown=len(report.unknown),
+    )
+    return "\n".join([reason, *("  " + line for line in report.messages())])
 
 
 def collect_from_exchange(course: Course, module_id: str, learners: set[str] | None = None) -> CollectReport:
@@ -108,7 +366,9 @@ def collect_from_exchange(course: Course, module_id: str, learners: set[str] | N
             f"(learners get {module.id} with `hocso lab`); or collect an LMS download with --from"
         )
     runtime = course_runtime_dir(course)
-    before = {p.parent.name: _stamp(p) for p in (runtime / "submitted").glob(f"*/{module.id}/timestamp.txt")}
+    before = {
+        p.parent.parent.name: _stamp(p) for p in (runtime / "submitted").glob(f"*/{module.id}/timestamp.txt")
+    }
     config = nbgrader_config(course)
     config.CourseDirectory.assignment_id = module.id
     config.ExchangeCollect.update = True
@@ -134,10 +394,8 @@ def collect_from_exchange(course: Course, module_id: str, learners: set[str] | N
             report.unreadable.append(f"{learner} (exchange): {error}")
             continue
         stamp = _stamp(runtime / "submitted" / learner / module.id / "timestamp.txt")
-        if stamp is not None and stamp != before.get(learner):
-            # the done marker of an older submission's grading would make autograde skip this one
-            shutil.rmtree(runtime / "autograded" / learner / module.id, ignore_errors=True)
-        report.collected.append(f"{learner} (exchange, {stamp})")
+        changed = stamp is None or stamp != before.get(learner)
+        report.collected.append(Collected(learner, "*", f"exchange, {stamp}", None, changed))
     return report
 
 

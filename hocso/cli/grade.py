@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hocso.config import Course, LanguageCode, load_course
-from hocso.i18n import LANGUAGES, t
+from hocso.i18n import LANGUAGE_ENV, LANGUAGES, set_language, t
+
+if TYPE_CHECKING:
+    from hocso.roster import Roster
 
 COURSE_OPTION = click.option(
     "--course",
@@ -22,7 +26,11 @@ COURSE_OPTION = click.option(
 
 
 def _course(course_path: Path | None) -> Course:
-    return load_course(course_path)
+    """The course; its default language becomes this command's unless $HOCSO_LANG says otherwise."""
+    course = load_course(course_path)
+    if not os.environ.get(LANGUAGE_ENV):
+        set_language(course.info.default_language)
+    return course
 
 
 @click.group()
@@ -53,15 +61,12 @@ def release(module: str, language: LanguageCode | None, group: str | None, cours
     click.echo(t("graders.release.done", module=module, path=path))
 
 
-def _roster_ids(course: Course, roster: Path) -> set[str]:
-    """Learner ids from hocso.roster, or from any CSV with a learner_id column."""
-    try:
-        from hocso.roster import load_roster
+def _roster(course: Course, roster: Path | None) -> Roster | None:
+    """The roster given, else the course's default one when it exists, else None (ids only)."""
+    from hocso.roster import default_roster_path, load_roster
 
-        return {learner.learner_id for learner in load_roster(roster, course)}
-    except ImportError:
-        with roster.open(encoding="utf-8") as handle:
-            return {row["learner_id"] for row in csv.DictReader(handle)}
+    path = roster or default_roster_path(course)
+    return load_roster(path, course) if roster is not None or path.is_file() else None
 
 
 @grade.command()
@@ -71,28 +76,32 @@ def _roster_ids(course: Course, roster: Path) -> set[str]:
     "source",
     default=None,
     type=click.Path(path_type=Path),
-    help="LMS download folder or zip (default: the learners' submissions in nbgrader's exchange).",
+    help="LMS download folder or zip: Moodle, Canvas, Google Classroom, Microsoft Teams or plain "
+    "<learner>/<notebook> (default: the learners' submissions in nbgrader's exchange).",
 )
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Roster CSV.")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster CSV (default: roster.csv beside the gradebook, when there is one); files are matched "
+    "to learners by id, e-mail or full name.",
+)
 @COURSE_OPTION
 def collect(module: str, source: Path | None, roster: Path | None, course_path: Path | None) -> None:
     """Copy learners' submissions of MODULE into submitted/: from nbgrader's exchange (what learners
     sent with the lab's Submit button, newest per learner, widget answers included), or with --from
-    from an LMS folder or zip (originals untouched)."""
+    from an LMS folder or zip (originals untouched, newest copy per learner, answers files with
+    their notebooks, other modules' notebooks reported)."""
     from hocso.graders.collect import collect_from_exchange, collect_submissions
 
     course = _course(course_path)
-    learners = _roster_ids(course, roster) if roster else None
+    learners = _roster(course, roster)
     if source is None:
-        report = collect_from_exchange(course, module, learners)
+        report = collect_from_exchange(course, module, set(learners.ids) if learners else None)
     else:
         report = collect_submissions(course, module, source, learners)
-    for item in report.duplicates:
-        click.echo(t("graders.collect.duplicate", item=item), err=True)
-    for item in report.unknown:
-        click.echo(t("graders.collect.unknown", item=item), err=True)
-    for item in report.unreadable:
-        click.echo(t("graders.collect.unreadable", item=item), err=True)
+    for line in report.messages():
+        click.echo(line, err=True)
     click.echo(t("graders.collect.done", count=len(report.collected)))
 
 
@@ -139,13 +148,14 @@ def autograde(
     \b
     Threat model: each submission runs in its own OS sandbox (bubblewrap + namespaces, as root).
     It CAN read and write its own working copy (a size-limited tmpfs), read the system, Python and
-    hocso, use its CPU, memory and process limits. It CANNOT see other learners, the course source,
+    hocso, use its CPU, memory and process limits (all its processes together under one cgroup
+    ceiling). It CANNOT see other learners, the course source,
     the gradebook, the grader's processes or environment; reach any network (loopback included);
     keep a process running after its notebook ends. Hidden tests arrive one cell at a time, what it
     bends in IPython, builtins or hocso is put back before each test, and forged results or
     tampering mean "needs review" with no automatic score. It CAN still rewrite its own process's
     memory with native code or answer for the runner from inside a test; all it reaches stays in
-    its sandbox. Without bubblewrap or root this refuses, naming what is missing.
+    its sandbox. Without bubblewrap, root or writable cgroups this refuses, naming what is missing.
     """
     import os
     import sys
