@@ -8,7 +8,8 @@ each submission its own namespaces (CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_C
 submission's process then enters its own PID, mount, network and IPC namespaces, sees a fresh
 /proc with only its own processes, and a size-limited tmpfs with only its working copy and /tmp,
 under an unprivileged uid with no capabilities and rlimits on memory, processes, CPU, open files
-and file size (`hocso.graders.namespaces`). Without bubblewrap (or not as root) only the weak
+and file size (`hocso.graders.namespaces`), all its processes together under one cgroup's memory
+and process ceiling (`hocso.graders.cgroups`). Without bubblewrap (or not as root) only the weak
 sandbox is possible: `missing_protections` says what is missing and grading refuses unless the
 instructor allows it.
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hocso.graders import cgroups
 from hocso.graders.namespaces import AREA
 
 NETWORK_EVENTS = {"socket.__new__", "socket.connect", "socket.getaddrinfo", "socket.bind"}
@@ -99,7 +101,8 @@ def missing_protections() -> tuple[str, ...]:
         return (
             f"bubblewrap cannot create the namespaces here ({why}); grading needs PID, mount and network namespaces",
         )
-    return ()
+    no_cgroups = cgroups.unavailable()
+    return (no_cgroups,) if no_cgroups else ()
 
 
 def _namespace_flags() -> list[str]:

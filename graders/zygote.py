@@ -34,8 +34,11 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from hocso.graders import cgroups
 from hocso.graders.cell_runner import TIMEOUT_OUTPUT
 from hocso.graders.sandbox import Limits, root_command
+
+from hocso.i18n import t
 
 __all__ = ["TIMEOUT_OUTPUT", "Cell", "Run", "ZygoteRoot", "run_forked", "working_copy"]
 
@@ -131,7 +134,11 @@ def run_forked(
                 zygote.close()
     else:
         return Run([], f"the grading process could not be started ({failure}); grade this learner again", [])
+    ceiling = _ceiling(limits) if strong else None
     try:
+        if ceiling is not None:
+            ceiling.admit(pidfd)  # before the first request: no learner code has run yet
+        kills = ceiling.oom_kills() if ceiling is not None else 0
         run = _converse(cells, limits, pipes[0], pipes[1])
     finally:
         for fd in pipes:
@@ -144,6 +151,8 @@ def run_forked(
         zygote.close()
         lost = "the grading helper process stopped while this notebook ran"
         return Run(run.outputs, run.reason or lost, run.review)
+    if ceiling is not None and ceiling.oom_kills() > kills:  # the processes together hit the ceiling
+        return Run(run.outputs, t("graders.autograde.memory_together", limit=limits.memory_mb), [])
     if run.review and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
         return Run(run.outputs, _exit_reason(status, limits), [])  # out of memory, not tampering
     return Run(run.outputs, run.reason or _exit_reason(status, limits), run.review)
@@ -342,6 +351,29 @@ def _close_own_roots() -> None:
     root = _own_roots.pop(os.getpid(), None)
     if root is not None:
         root.close()
+
+
+_ceilings: dict[int, tuple[tuple[int, int], cgroups.Ceiling]] = {}
+
+
+def _ceiling(limits: Limits) -> cgroups.Ceiling | None:
+    """This worker's cgroup for its submissions (made once per worker), None where cgroups are missing.
+
+    Its memory ceiling is the submission's memory and disk together (tmpfs pages are memory);
+    its process ceiling leaves room for the threads the kernel counts with the processes.
+    """
+    if cgroups.unavailable() is not None:
+        return None  # `missing_protections` has said so; grading refused unless the weak sandbox is allowed
+    wanted = (limits.memory_mb + limits.disk_mb, limits.max_processes + 4)
+    held = _ceilings.get(os.getpid())
+    if held is not None and held[0] == wanted:
+        return held[1]
+    if held is not None:
+        held[1].remove()
+    ceiling = cgroups.create(*wanted)
+    _ceilings[os.getpid()] = (wanted, ceiling)
+    Finalize(None, ceiling.remove, exitpriority=1)
+    return ceiling
 
 
 def _zygote(workspace: str, strong: bool) -> _Zygote:
