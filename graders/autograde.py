@@ -5,8 +5,9 @@ locked and hidden-test cells from the gradebook, checksums, writing grades into 
 `autograded/<learner>/<module>/`). We swap its Execute preprocessor for `FastExecute`, split
 learners across worker processes, and keep one converter and one gradebook engine per worker
 (`BatchAutograde`, `WorkerGradebook`) instead of rebuilding them for every learner. A learner whose
-autograded folder carries the done-marker (written after its grades are on disk) is skipped, so a
-killed run resumes where it stopped.
+autograded folder carries the done-marker (written after its grades are on disk) of the files it
+has now is skipped (`hocso.graders.done_marker`), so a killed run resumes where it stopped and a
+newly collected submission is graded again without flags; `force` grades everyone again.
 
 Each submission runs in the OS sandbox of `hocso.graders.sandbox`; where this machine cannot give
 it, grading refuses unless the caller allows the weak one. A submission caught tampering with its
@@ -20,15 +21,24 @@ import contextlib
 import ctypes
 import logging
 import os
+import re
 import shutil
 import signal
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+from hocso.graders.done_marker import (
+    DONE_MARKER,
+    GradingRecord,
+    is_current,
+    submission_fingerprint,
+    write_record,
+)
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits, missing_protections
@@ -60,7 +70,7 @@ from hocso.nbgrader_compat import use_in_process_alembic
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
 
-DONE_MARKER = ".hocso-graded"
+__all__ = ["DONE_MARKER", "autograde_submissions", "grade_submission", "pending_learners"]
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,10 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
                 converter.coursedir.autograded_directory, learner, settings.assignment
             )
         )
+        submitted = converter.coursedir.format_path(
+            converter.coursedir.submitted_directory, learner, settings.assignment
+        )
+        fingerprint = submission_fingerprint(Path(submitted))  # of what is graded, before it may change
         reason = ""
         try:
             converter.grade_learner(learner)
@@ -231,17 +245,15 @@ def grade_submission(learner: str, settings: GradeSettings) -> LearnerResult:
             reason = _reason_from(converter, error, learner)
         executor = converter.fast_execute()
         reviews = list(executor.reviews) if executor is not None else []
-        if reason or reviews:  # no automatic score: not a stale one, not one it may have forged
+        held = bool(reason or reviews)
+        if held:  # no automatic score: not a stale one, not one it may have forged
             _hold_for_review(converter.coursedir.db_url, settings.assignment, learner)
-        reason = (
-            reason
-            or (reviews[0] if reviews else "")
-            or (executor.stops[0] if executor and executor.stops else "")
-        )
+        reason = reason or "; ".join(reviews or (executor.stops if executor else []))  # every one of them
         score, max_score = _gradebook_score(converter.coursedir.db_url, settings.assignment, learner)
         make_durable(converter.coursedir.db_url)
-    if out_dir.is_dir():  # written last: only now is the learner done (its grades are committed)
-        (out_dir / DONE_MARKER).write_text(reason or "ok", encoding="utf-8")
+    # written last: only now is the learner done (its grades are committed); a failure is marked too,
+    # so the same files are not retried on every run
+    write_record(out_dir, GradingRecord(fingerprint, not reason, reason, scored=not held))
     return LearnerResult(learner, not reason, score, max_score, time.monotonic() - started, reason)
 
 
@@ -264,10 +276,17 @@ def _hold_for_review(db_url: str, assignment: str, learner: str) -> None:
 
 
 def _reason_from(converter: BatchAutograde, error: Exception, learner: str) -> str:
-    """The last line of the traceback nbgrader logged (the real cause), else its own message."""
+    """Why nbgrader could not grade it, in the course language: the exception nbgrader logged (the
+    real cause) when its traceback ends in one, never a line of source code."""
     tracebacks = [m for m in _logged_errors(converter) if m.startswith("Traceback")]
-    lines = (tracebacks[0] if tracebacks else str(error)).strip().splitlines()
-    return f"learner {learner}: {lines[-1] if lines else type(error).__name__}"
+    lines = (tracebacks[0] if tracebacks else "").strip().splitlines()
+    last = lines[-1].strip() if lines else f"{type(error).__name__}: {error}"
+    if not _EXCEPTION_LINE.match(last):  # e.g. "    return fields": the traceback was cut short
+        last = type(error).__name__
+    return t("graders.autograde.not_gradable", why=last)
+
+
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Warning|Interrupt)\b")
 
 
 def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float, float]:
@@ -279,8 +298,8 @@ def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float,
         return float(submission.score), float(submission.max_score)
 
 
-def pending_learners(course: Course, assignment: str) -> tuple[list[str], list[str]]:
-    """Learners with a submission and no finished autograded folder; and those already done."""
+def pending_learners(course: Course, assignment: str, force: bool = False) -> tuple[list[str], list[str]]:
+    """Learners whose submission was not graded as it is now (or everyone, `force`); and the others."""
     runtime = course_runtime_dir(course)
     submitted = runtime / "submitted"
     if not submitted.is_dir():
@@ -289,8 +308,9 @@ def pending_learners(course: Course, assignment: str) -> tuple[list[str], list[s
     for learner_dir in sorted(submitted.iterdir()):
         if not (learner_dir / assignment).is_dir():
             continue
-        marker = runtime / "autograded" / learner_dir.name / assignment / DONE_MARKER
-        (done if marker.exists() else pending).append(learner_dir.name)
+        graded = runtime / "autograded" / learner_dir.name / assignment
+        current = not force and is_current(graded, learner_dir / assignment)
+        (done if current else pending).append(learner_dir.name)
     for learner in pending:  # a folder left by a killed run is incomplete: grade it again from scratch
         shutil.rmtree(runtime / "autograded" / learner / assignment, ignore_errors=True)
     return pending, done
@@ -316,11 +336,16 @@ def autograde_submissions(
     assignment: str,
     workers: int = 2,
     limits: Limits | None = None,
-    on_result: object = None,
+    on_result: Callable[[LearnerResult], object] | None = None,
     zygotes: ZygoteRoot | None = None,
     allow_weak_sandbox: bool = False,
+    force: bool = False,
+    on_start: Callable[[int], object] | None = None,
 ) -> BatchSummary:
-    """Grade every pending submission of `assignment` in a fork-based process pool.
+    """Grade every pending submission of `assignment` (every one, `force`) in a fork-based process pool.
+
+    `on_start(n)` is called once the module is known to be released, before the first of `n`
+    submissions is graded (a progress bar starts there); `on_result` as each one finishes.
 
     `zygotes`: a zygote root the caller started early (the CLI does, before importing nbgrader);
     otherwise one is started here. Without the strong sandbox this raises GradingError unless
@@ -337,11 +362,13 @@ def autograde_submissions(
             ) from error
     use_wal_journal(gradebook_url(course))
     started = time.monotonic()
-    pending, done = pending_learners(course, assignment)
+    pending, done = pending_learners(course, assignment, force)
     settings = GradeSettings(
         str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits(), strong
     )
     summary = BatchSummary(skipped=done)
+    if on_start is not None:
+        on_start(len(pending))
     if not pending:
         summary.seconds = time.monotonic() - started
         return summary
@@ -352,9 +379,11 @@ def autograde_submissions(
         pool = stack.enter_context(
             ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork"), initializer=_die_with_grader)
         )
-        for result in pool.map(grade_submission, pending, [settings] * len(pending)):
-            summary.results.append(result)
-            if callable(on_result):
-                on_result(result)
+        futures = [pool.submit(grade_submission, learner, settings) for learner in pending]
+        for future in as_completed(futures):  # as each finishes: a slow one holds back no other
+            summary.results.append(future.result())
+            if on_result is not None:
+                on_result(summary.results[-1])
+    summary.results.sort(key=lambda result: pending.index(result.learner))
     summary.seconds = time.monotonic() - started
     return summary

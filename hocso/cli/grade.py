@@ -130,6 +130,12 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
     is_flag=True,
     help="Grade even where the OS sandbox is incomplete (no bubblewrap, not root); it names what is missing.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Grade every submission again, also those graded as they are now (a new or changed "
+    "submission is graded again without it).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON for scripts.")
 @COURSE_OPTION
 def autograde(
@@ -140,10 +146,11 @@ def autograde(
     memory_mb: int,
     disk_mb: int,
     allow_weak_sandbox: bool,
+    force: bool,
     as_json: bool,
     course_path: Path | None,
 ) -> None:
-    """Autograde MODULE's submissions in parallel; a rerun grades only what is left.
+    """Autograde MODULE's submissions in parallel; a rerun grades only what is new or changed.
 
     \b
     Threat model: each submission runs in its own OS sandbox (bubblewrap + namespaces, as root).
@@ -180,23 +187,35 @@ def autograde(
         click.echo(t("graders.autograde.sandbox_weak", missing="; ".join(missing)), err=True)
     # the process that forks submissions starts first: it warms up on another core meanwhile
     with ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) as zygotes:
-        from hocso.graders.autograde import autograde_submissions, pending_learners
+        from hocso.graders.autograde import autograde_submissions
         from hocso.graders.sandbox import Limits
 
         limits = Limits(
             cell_timeout=cell_timeout, notebook_timeout=notebook_timeout, memory_mb=memory_mb, disk_mb=disk_mb
         )
-        total = len(pending_learners(course, module)[0])
-        progress = tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
-        with progress as bar:
+        if force and not as_json:
+            click.echo(t("graders.autograde.forced"), err=True)
+        bars: list[tqdm] = []  # drawn once the module is known to be released, not before its error
+
+        def start(total: int) -> None:
+            bars.append(
+                tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
+            )
+
+        try:
             summary = autograde_submissions(
                 course,
                 module,
                 workers or (os.cpu_count() or 1) + 1,
                 limits,
-                on_result=lambda _r: bar.update(1),
+                on_result=lambda _r: bars[0].update(1),
                 zygotes=zygotes,
+                force=force,
+                on_start=start,
             )
+        finally:
+            for bar in bars:
+                bar.close()
     if as_json:
         click.echo(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
         return
@@ -276,4 +295,4 @@ def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Pa
     port = port or free_port()
     token = new_token()
     click.echo(t("formgrader.url", url=formgrader_url(port, token)))
-    raise SystemExit(run_formgrader(course, port, token, open_browser=not no_browser))
+    run_formgrader(course, port, token, open_browser=not no_browser)
