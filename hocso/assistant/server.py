@@ -1,27 +1,44 @@
-"""`hocso assistant serve`: the offline tutor for a whole classroom, over HTTP on the LAN.
+"""`hocso assistant serve`: the assistant for a whole classroom, over HTTP on the LAN.
 
-Tornado (installed with jupyter_server, well kept) serves the same `handle()` core as the in-process
-WSGI app: real SSE streaming with a flush per event, HTTP/1.1 keep-alive, and one event loop that
-answers dozens of concurrent learners (a tutor answer costs about a millisecond of CPU, so running
-it on the loop beats a thread pool's hand-offs under the GIL).
+Tornado (installed with jupyter_server, well kept) serves the AssistantService (hocso.assistant.web)
+behind a class key: every request carries the class key or a learner token minted from it (`hocso
+assistant token`), each client has its own rate limit and each learner (or address, with the class
+key) its own daily quota; bodies over the cap are refused by tornado before they are read. The port
+is bound before anything is printed, so a busy port is one clear line, not a traceback.
+
+`start_in_thread` also serves the bare offline tutor (no key) for in-process tests and benchmarks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import logging
+import socket
 import threading
 from dataclasses import dataclass
 
 import tornado.httpserver
+import tornado.iostream
+import tornado.netutil
 import tornado.web
 
 from hocso.assistant.app import handle
+from hocso.assistant.errors import AssistantError
+from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tutor import OfflineTutor
+from hocso.assistant.web import ServiceSettings, class_key_identify, make_assistant_app
 
-MAX_BODY_BYTES = 1024 * 1024  # a question with its context is a few kB; refuse floods early
+MAX_BODY_BYTES = ServiceLimits().max_body_bytes  # a question with its context is a few kB
 
 
-class _CompletionsHandler(tornado.web.RequestHandler):
+class PortTaken(AssistantError):
+    """The port is in use by another program; the message says which and what to do."""
+
+    exit_code = 2
+
+
+class _TutorHandler(tornado.web.RequestHandler):
     def initialize(self, tutor: OfflineTutor) -> None:
         self.tutor = tutor
 
@@ -31,12 +48,15 @@ class _CompletionsHandler(tornado.web.RequestHandler):
         self.set_header("Content-Type", reply.content_type)
         for name, value in reply.headers.items():
             self.set_header(name, value)
-        if isinstance(reply.body, list):
-            for event in reply.body:
-                self.write(event)
-                await self.flush()
-        else:
-            self.write(reply.body)
+        try:
+            if isinstance(reply.body, list):
+                for event in reply.body:
+                    self.write(event)
+                    await self.flush()
+            else:
+                self.write(reply.body)
+        except tornado.iostream.StreamClosedError:
+            return
 
     async def get(self, *_: str) -> None:
         await self._serve()
@@ -49,12 +69,34 @@ class _CompletionsHandler(tornado.web.RequestHandler):
 
 
 def make_app(tutor: OfflineTutor) -> tornado.web.Application:
-    return tornado.web.Application([(r"/(.*)", _CompletionsHandler, {"tutor": tutor})])
+    """The bare offline tutor, no key: for this process's own tests and benchmarks, never the LAN."""
+    return tornado.web.Application([(r"/(.*)", _TutorHandler, {"tutor": tutor})])
+
+
+def classroom_app(settings: ServiceSettings, class_key: str) -> tornado.web.Application:
+    return make_assistant_app(settings, class_key_identify(class_key))
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets on host:port (port 0: a free one); a busy port raises PortTaken."""
+    try:
+        return tornado.netutil.bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            raise PortTaken(
+                f"port {port} on {host} is already in use by another program; "
+                f"choose another with --port, or --port 0 for any free port"
+            ) from None
+        raise
+
+
+def bound_port(sockets: list[socket.socket]) -> int:
+    return sockets[0].getsockname()[1]
 
 
 @dataclass
 class RunningServer:
-    """A tutor server on a background thread (tests, benchmarks); `stop()` closes it."""
+    """A server on a background thread (tests, benchmarks); `stop()` closes it."""
 
     host: str
     port: int
@@ -76,33 +118,42 @@ class RunningServer:
         self._thread.join(timeout=5)
 
 
-def start_in_thread(tutor: OfflineTutor, host: str, port: int) -> RunningServer:
-    """Serve on a daemon thread and return once the socket listens."""
+def start_in_thread(
+    app: OfflineTutor | tornado.web.Application, host: str, port: int, max_body: int = MAX_BODY_BYTES
+) -> RunningServer:
+    """Serve on a daemon thread and return once the socket listens (port 0: a free one)."""
+    application = make_app(app) if isinstance(app, OfflineTutor) else app
+    sockets = bind(host, port)
     ready = threading.Event()
     holder: dict[str, object] = {}
 
     def _run() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        server = tornado.httpserver.HTTPServer(make_app(tutor), max_body_size=MAX_BODY_BYTES)
-        server.listen(port, address=host)
+        server = tornado.httpserver.HTTPServer(application, max_body_size=max_body)
+        server.add_sockets(sockets)
         holder.update(loop=loop, server=server)
         ready.set()
         loop.run_forever()
         loop.close()
 
-    thread = threading.Thread(target=_run, name=f"hocso-tutor-{port}", daemon=True)
+    thread = threading.Thread(target=_run, name=f"hocso-assistant-{port}", daemon=True)
     thread.start()
     ready.wait(timeout=10)
-    return RunningServer(host, port, holder["loop"], thread, holder["server"])  # type: ignore[arg-type]
+    return RunningServer(host, bound_port(sockets), holder["loop"], thread, holder["server"])  # type: ignore[arg-type]
 
 
-def serve_forever(tutor: OfflineTutor, host: str, port: int) -> None:
-    """Serve in the foreground until Ctrl+C."""
+def serve_forever(app: tornado.web.Application, sockets: list[socket.socket]) -> None:
+    """Serve in the foreground on sockets already bound, until Ctrl+C."""
+    # a client that goes away mid-answer is routine on phones; tornado's own notes stay one line
+    logging.getLogger("tornado.general").setLevel(logging.ERROR)
 
     async def _main() -> None:
-        server = tornado.httpserver.HTTPServer(make_app(tutor), max_body_size=MAX_BODY_BYTES)
-        server.listen(port, address=host)
+        server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
+        server.add_sockets(sockets)
         await asyncio.Event().wait()
 
-    asyncio.run(_main())
+    try:
+        asyncio.run(_main())
+    except KeyboardInterrupt:
+        return

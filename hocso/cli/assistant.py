@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 from pathlib import Path
 
@@ -10,11 +11,14 @@ import click
 
 from hocso.assistant.client import assistant_for
 from hocso.assistant.conversation_log import ConversationLog
-from hocso.assistant.server import serve_forever
-from hocso.assistant.tutor import shared_tutor
-from hocso.config import find_course_root
+from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, serve_forever
+from hocso.assistant.tokens import LearnerTokens
+from hocso.assistant.web import ServiceSettings
+from hocso.config import find_course_root, load_course
 from hocso.i18n import current_language, t
 
+DEFAULT_PORT = 8765
+CLASS_KEY_ENV = "HOCSO_CLASS_KEY"
 COURSE_OPTION = click.option(
     "--course",
     "course_path",
@@ -36,16 +40,49 @@ def assistant() -> None:
     show_default=True,
     help="Address to listen on; 0.0.0.0 for the classroom LAN.",
 )
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=int,
+    help="0 = any free port; a busy default moves on.",
+)
+@click.option(
+    "--class-key",
+    envvar=CLASS_KEY_ENV,
+    default=None,
+    help=f"The key every client must send (${CLASS_KEY_ENV}); a new one is made and shown when unset.",
+)
 @COURSE_OPTION
-def serve(host: str, port: int, course_path: Path | None) -> None:
-    """Serve the offline tutor as an OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models)."""
-    tutor = shared_tutor(course_path or find_course_root())
-    click.echo(t("assistant.cli.serving", current_language(), url=f"http://{host}:{port}/v1"))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, class_key: str | None, course_path: Path | None) -> None:
+    """Serve the assistant as an OpenAI-compatible API (POST /v1/chat/completions) behind a class key."""
+    language = current_language()
+    root = course_path or find_course_root()
+    try:
+        sockets = bind(host, port)
+    except PortTaken:
+        if ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT:
+            raise
+        sockets = bind(host, 0)
+        click.echo(t("assistant.cli.port_moved", language, port=port, free=bound_port(sockets)))
+    port = bound_port(sockets)
+    key = class_key or secrets.token_urlsafe(12)
+    app = classroom_app(ServiceSettings(load_course(root)), key)
+    click.echo(t("assistant.cli.serving", language, url=f"http://{host}:{port}/v1"))
+    click.echo(t("assistant.cli.class_key", language, key=key))
     if host not in ("127.0.0.1", "localhost", "::1"):
         lan = _lan_address() if host in ("0.0.0.0", "::") else host
-        click.echo(t("assistant.cli.lan_note", current_language(), url=f"http://{lan}:{port}/v1"))
-    serve_forever(tutor, host, port)
+        click.echo(t("assistant.cli.lan_note", language, url=f"http://{lan}:{port}/v1"))
+    serve_forever(app, sockets)
+
+
+@assistant.command()
+@click.argument("learner")
+@click.option("--class-key", envvar=CLASS_KEY_ENV, required=True, help=f"The class key (${CLASS_KEY_ENV}).")
+def token(learner: str, class_key: str) -> None:
+    """Print LEARNER's own token for `hocso assistant serve`: their quota, not the room's."""
+    click.echo(LearnerTokens.from_class_key(class_key).mint(learner))
 
 
 def _lan_address() -> str:

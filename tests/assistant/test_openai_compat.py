@@ -89,6 +89,8 @@ def test_cli_serve_answers_the_openai_client(repo_root: Path, free_port: int) ->
             str(free_port),
             "--course",
             str(repo_root),
+            "--class-key",
+            "room-key",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -100,7 +102,7 @@ def test_cli_serve_answers_the_openai_client(repo_root: Path, free_port: int) ->
         banner = process.stdout.readline()
         assert f"127.0.0.1:{free_port}" in banner
         client = openai.OpenAI(
-            base_url=f"http://127.0.0.1:{free_port}/v1", api_key="x", max_retries=0, timeout=10
+            base_url=f"http://127.0.0.1:{free_port}/v1", api_key="room-key", max_retries=0, timeout=10
         )
         deadline = time.monotonic() + 30
         while True:

@@ -105,9 +105,12 @@ def test_public_api_is_what_all_says() -> None:
         "redaction",
         "retrieval",
         "server",
+        "service",
         "settings",
         "skills",
+        "tokens",
         "tutor",
+        "web",
     }
     assert public - modules - {"annotations"} == set(assistant_api.__all__)
 
