@@ -10,6 +10,7 @@ folder (`<runtime>/exchange`, as course_config/nbgrader_config.py says), never t
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -140,10 +141,20 @@ def submit(course: Course, module_id: str, learner_id: str, folder: Path, cache:
         exchange = _run(
             "ExchangeSubmit", nbgrader_config(course, learner_id, cache), module_id, assignment_dir=staging
         )
+    _keep_to_owner(Path(exchange.dest_path))
     from nbgrader.utils import parse_utc
 
     when = parse_utc(exchange.timestamp).replace(tzinfo=UTC)
     return Receipt(module_id, learner_id, when, files)
+
+
+def _keep_to_owner(submission: Path) -> None:
+    """nbgrader leaves a submission world-readable (0644) in an inbound folder others can write to:
+    under a hub, anyone who learns its name could read it. Only its owner (and root, who collects)."""
+    for folder, _, files in os.walk(submission):
+        os.chmod(folder, 0o700)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o600)
 
 
 def release_feedback(course: Course, module_id: str) -> bool:

@@ -1,0 +1,42 @@
+"""A course's formgrader as a hub service, for the course's formgrade-<course> group only.
+
+    python -m hocso.hub.formgrader             (started by the hub, HOCSO_COURSE set)
+
+nbgrader's formgrader extension on a Jupyter server behind the hub's OAuth (JupyterHub checks the
+`access:services!service=formgrader-<course>` scope), reading course_config/nbgrader_config.py: the
+same gradebook and folders as `hocso grade`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+def service_name(course_id: str) -> str:
+    return f"formgrader-{course_id}"
+
+
+def main() -> None:
+    from hocso.config import data_home, load_course
+
+    course = load_course(os.environ["HOCSO_COURSE"])
+    config_dir = data_home() / "hub" / "formgrader" / course.id
+    config_dir.mkdir(parents=True, exist_ok=True)
+    extensions = {"nbgrader.server_extensions.formgrader": True, "hocso.lab.server": False}
+    (config_dir / "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"jpserver_extensions": extensions}}), encoding="utf-8"
+    )
+    os.environ["JUPYTER_CONFIG_DIR"] = str(config_dir)
+    config_path = [str(course.config_dir), *filter(None, [os.environ.get("JUPYTER_CONFIG_PATH")])]
+    os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
+    os.chdir(Path(course.config_dir))
+    from jupyterhub.singleuser import main as singleuser
+
+    as_root = ["--allow-root"] if os.geteuid() == 0 else []
+    singleuser(argv=[*as_root, f"--ServerApp.root_dir={course.root}", "--ServerApp.default_url=/formgrader"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""What a learner's lab runs under the hub: the learner mode of `hocso lab`, behind the hub's login.
+
+    python -m hocso.hub.learner_server        (started by hocso.hub.spawner, as the learner)
+
+The workspace is filled from the course's exchange (released student editions in the learner's
+language and group edition), feedback released since is fetched, and JupyterLab starts with the
+learner settings (hocso.lab.settings) as JupyterHub's single-user server. nbgrader's student id is
+the hub account (JUPYTERHUB_USER), never something the learner can change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+#: lab_arguments() options that the hub decides instead (address, port, login)
+HUB_DECIDES = (
+    "--ServerApp.ip=",
+    "--ServerApp.port=",
+    "--ServerApp.port_retries=",
+    "--IdentityProvider.token=",
+    "--ServerApp.open_browser=",
+)
+
+
+def main() -> None:
+    from hocso.config import load_course
+    from hocso.lab.settings import lab_arguments, lab_environment, write_lab_config
+    from hocso.lab.workspace import Learner, prepare_workspace, write_start_page
+    from hocso.present import with_present_templates
+
+    course = load_course(os.environ["HOCSO_COURSE"])
+    learner_id = os.environ["JUPYTERHUB_USER"]
+    language = os.environ.get("HOCSO_LANG") or course.info.default_language
+    group = os.environ.get("HOCSO_GROUP") or None
+    os.environ["HOCSO_LEARNER"] = learner_id  # nbgrader's student_id: the hub account
+    for name in ("hocso.graders", "hocso.lab", "traitlets"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    space = prepare_workspace(course, Learner(learner_id, language, group), release=False)  # type: ignore[arg-type]
+    for problem in space.problems:
+        print(f"hocso: {problem}", file=sys.stderr)
+    start_page = write_start_page(space)
+    settings = write_lab_config(space.lab_dir, "learner", language, start_page)  # type: ignore[arg-type]
+    os.environ.update(lab_environment(settings, dict(os.environ)))
+    os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
+    arguments = [
+        argument
+        for argument in lab_arguments(settings, space.root, "127.0.0.1", 0, "", False, course)
+        if not argument.startswith(HUB_DECIDES)
+    ]
+    os.chdir(Path(space.root))
+    from jupyterhub.singleuser import main as singleuser
+
+    singleuser(argv=arguments)
+
+
+if __name__ == "__main__":
+    main()
