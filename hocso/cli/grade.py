@@ -254,45 +254,19 @@ def feedback(module: str, course_path: Path | None) -> None:
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"), show_default=True
 )
-@COURSE_OPTION
-def export(output: Path, course_path: Path | None) -> None:
-    """CSV with one row per learner: points per exercise, per competence and in total."""
-    from hocso.graders.export import export_scores
-
-    count = export_scores(_course(course_path), output)
-    click.echo(t("graders.export.done", count=count, path=output))
-
-
-@grade.command()
-@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
 @click.option(
     "--roster",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Roster CSV whose names and groups formgrader shows (default: roster.csv beside the gradebook).",
+    help="Roster CSV (default: roster.csv beside the gradebook, when there is one): its learners who "
+    "sent nothing get a row that says so.",
 )
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
 @COURSE_OPTION
-def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Path | None) -> None:
-    """Open nbgrader's formgrader on this course: on 127.0.0.1 only, with a new token, learners'
-    names and groups from the roster. Ctrl+C stops it."""
-    from hocso.graders.formgrader import (
-        formgrader_url,
-        free_port,
-        new_token,
-        run_formgrader,
-        write_roster_to_gradebook,
-    )
-    from hocso.roster import default_roster_path, load_roster
+def export(output: Path, roster: Path | None, course_path: Path | None) -> None:
+    """CSV with one row per learner: a status per module (graded, failed with its reason, missing,
+    awaiting manual grading), points per exercise, per competence and in total."""
+    from hocso.graders.export import export_scores
 
     course = _course(course_path)
-    path = roster or default_roster_path(course)
-    if path.is_file() or roster is not None:
-        count = write_roster_to_gradebook(course, load_roster(path, course))
-        click.echo(t("formgrader.roster", count=count, path=path))
-    else:
-        click.echo(t("formgrader.no_roster", path=path), err=True)
-    port = port or free_port()
-    token = new_token()
-    click.echo(t("formgrader.url", url=formgrader_url(port, token)))
-    run_formgrader(course, port, token, open_browser=not no_browser)
+    count = export_scores(course, output, _roster(course, roster))
+    click.echo(t("graders.export.done", count=count, path=output))
