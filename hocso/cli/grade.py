@@ -270,3 +270,38 @@ def export(output: Path, roster: Path | None, course_path: Path | None) -> None:
     course = _course(course_path)
     count = export_scores(course, output, _roster(course, roster))
     click.echo(t("graders.export.done", count=count, path=output))
+
+
+@grade.command()
+@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Roster CSV whose names and groups formgrader shows (default: roster.csv beside the gradebook).",
+)
+@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
+@COURSE_OPTION
+def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Path | None) -> None:
+    """Open nbgrader's formgrader on this course: on 127.0.0.1 only, with a new token, learners'
+    names and groups from the roster. Ctrl+C stops it."""
+    from hocso.graders.formgrader import (
+        formgrader_url,
+        free_port,
+        new_token,
+        run_formgrader,
+        write_roster_to_gradebook,
+    )
+    from hocso.roster import default_roster_path
+
+    course = _course(course_path)
+    path = roster or default_roster_path(course)
+    learners = _roster(course, roster)
+    if learners is not None:
+        click.echo(t("formgrader.roster", count=write_roster_to_gradebook(course, learners), path=path))
+    else:
+        click.echo(t("formgrader.no_roster", path=path), err=True)
+    port = port or free_port()
+    token = new_token()
+    click.echo(t("formgrader.url", url=formgrader_url(port, token)))
+    run_formgrader(course, port, token, open_browser=not no_browser)
