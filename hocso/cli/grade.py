@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from hocso.config import Course, LanguageCode, load_course
-from hocso.i18n import LANGUAGE_ENV, LANGUAGES, set_language, t
+from hocso.i18n import LANGUAGE_ENV, LANGUAGES, t
 
 if TYPE_CHECKING:
     from hocso.roster import Roster
@@ -28,8 +28,9 @@ COURSE_OPTION = click.option(
 def _course(course_path: Path | None) -> Course:
     """The course; its default language becomes this command's unless $HOCSO_LANG says otherwise."""
     course = load_course(course_path)
-    if not os.environ.get(LANGUAGE_ENV):
-        set_language(course.info.default_language)
+    if not os.environ.get(LANGUAGE_ENV):  # through the environment: grading workers and zygotes inherit it
+        os.environ[LANGUAGE_ENV] = course.info.default_language
+        click.get_current_context().call_on_close(lambda: os.environ.pop(LANGUAGE_ENV, None))
     return course
 
 
