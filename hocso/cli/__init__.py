@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "report": "hocso.cli.report:report",
     "assistant": "hocso.cli.assistant:assistant",
     "grade": "hocso.cli.grade:grade",
+    "certificate": "hocso.cli.certificate:certificate",
 }
 
 
