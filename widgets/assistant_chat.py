@@ -68,7 +68,7 @@ class AssistantChat(w.VBox):
         text = self.question.value.strip()
         if not text:
             return
-        report = self.assistant.preview(text)
+        report = self.assistant.preview(text, self.lang)
         if report.changed:
             self.pending, self._pending_question = report, text
             self.preview.value = (
@@ -91,7 +91,8 @@ class AssistantChat(w.VBox):
         self._show_preview(False)
         self.pending, self._pending_question = None, None
         self.question.value = ""
-        shown = self.assistant.preview(text).text  # the history shows what was sent, not the secret
+        # the history shows what was sent, not the secret
+        shown = self.assistant.preview(text, self.lang).text
         self.history.append({"role": "user", "text": shown})
         self._render()
         pieces: list[str] = []

@@ -1,4 +1,5 @@
-"""Redaction: each kind, things that must stay, property tests, and the labelled set's targets."""
+"""Redaction: each kind, labels in the course language, things that must stay, property tests, and the
+labelled set's targets."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hocso.assistant.redaction import PLACEHOLDER, luhn_valid, redact
+from hocso.assistant.redaction import label, luhn_valid, redact
 
 
 @pytest.mark.parametrize(
@@ -33,13 +34,65 @@ from hocso.assistant.redaction import PLACEHOLDER, luhn_valid, redact
         ("password: hunter22", "password", "hunter22"),
         ("Mật khẩu 'Hoa@1990' có mạnh không?", "password", "Hoa@1990"),
         ("Pass wifi nhà mình: 12345678abc", "password", "12345678abc"),
+        ("mk fb của em là abc@12345 có dễ đoán không", "password", "abc@12345"),
+        (
+            "Nhà em ở số 12 ngõ 34 phố Huế, phường Hai Bà Trưng, Hà Nội, giao tới đó.",
+            "address",
+            "ngõ 34 phố Huế",
+        ),
+        ("dia chi nha toi la so 7 hem 22 duong Le Loi, quan 1", "address", "duong Le Loi"),
+        ("I live at 9 Alley 15, Hoang Hoa Tham Street, Ba Dinh, Hanoi.", "address", "Hoang Hoa Tham"),
+        ("Xe tôi biển số 29A-123.45 bị nhắn phạt nguội", "plate", "29A-123.45"),
+        ("Biển kiểm soát 59-X3 456.78 của em trai tôi", "plate", "59-X3 456.78"),
+        ("Tôi sinh ngày 12/03/1990, có nên dùng làm mật khẩu?", "dob", "12/03/1990"),
+        ("I was born on 21 June 1982", "dob", "21 June 1982"),
+        ("Số hộ chiếu của tôi là C1234567", "passport", "C1234567"),
+        ("Mã số thuế cá nhân của tôi là 8012345678", "tax_code", "8012345678"),
+        ("Họ bảo đọc mã CVV 123 ở mặt sau thẻ", "cvv", "123"),
+        ("Tên tôi là Nguyễn Thị Lan, tôi bị lừa", "name", "Lan"),
+        ("tôi tên là phạm thu hà, cán bộ xã", "name", "thu hà"),
+        ("My name is Nguyen Van Binh and I work here", "name", "Binh"),
+        ("Số của tôi là không chín một hai ba bốn năm sáu bảy tám", "phone", "sáu bảy tám"),
+        ("Call me on zero nine one two three four five six seven eight.", "phone", "six seven"),
+        ("Email của tôi là lan(at)gmail(dot)com", "email", "lan(at)gmail"),
+        ("mail: minhanh a còng gmail chấm com", "email", "minhanh"),
     ],
 )
 def test_each_kind_is_hidden_and_named(text: str, kind: str, secret: str) -> None:
-    report = redact(text)
+    report = redact(text, "vi")
     assert secret not in report.text
     assert kind in report.kinds
-    assert PLACEHOLDER[kind] in report.text
+    assert label(kind, "vi") in report.text
+
+
+def test_labels_are_in_the_course_language_as_m10_teaches() -> None:
+    text = "Tên tôi là Nguyễn Thị Lan, số 0912345678, CCCD 001099012345"
+    assert redact(text, "vi").text == "Tên tôi là [HỌ TÊN], số [SĐT], CCCD [SỐ ĐỊNH DANH]"
+    assert redact(text, "en").text == "Tên tôi là [NAME], số [PHONE], CCCD [ID NUMBER]"
+    again = redact(redact(text, "vi").text, "en")
+    assert not again.changed  # labels of either language are left as they are
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order #100234567 has not arrived yet, is the shipping SMS fake?",
+        "Đơn hàng số 240512987 trên Shopee bị hủy.",
+        "Mã sản phẩm 893456789012 in trên hộp sữa.",
+        "Tracking number 784512369854 from the courier, is it real?",
+        "Sản phẩm SKU 100200300 còn hàng không?",
+        "mk là viết tắt của mật khẩu à?",
+        "Lớp học bắt đầu lúc 14:30 ngày 20/11/2026 tại phòng 204.",
+        "Trụ sở công an quận Hoàn Kiếm ở đâu?",
+        "My name is not important, just tell me about OTPs.",
+        "Một, hai, ba, bốn, mọi người cùng hô nào!",
+        "Look at vietcombank.com.vn for the real site.",
+        "Hạn nộp bài là ngày 15/12/2026.",
+    ],
+)
+def test_order_product_and_other_numbers_that_name_a_thing_stay(text: str) -> None:
+    """Before: 'Order #100234567' became [CMND], a product code [CCCD], 'mk là viết' a password."""
+    assert redact(text).text == text
 
 
 @pytest.mark.parametrize(
@@ -160,9 +213,9 @@ def test_labelled_set_meets_the_targets(bench_dir: Path, monkeypatch: pytest.Mon
 
 
 def test_an_otp_next_to_an_account_number_is_named_as_an_otp() -> None:
-    report = redact("Số tài khoản 0123456789 và mã OTP 482913, em đọc giúp chị")
-    assert report.text == "Số tài khoản [BANK_ACCOUNT] và mã OTP [OTP], em đọc giúp chị"
-    assert redact("Mã OTP của tài khoản là 482913").text == "Mã OTP của tài khoản là [OTP]"
+    report = redact("Số tài khoản 0123456789 và mã OTP 482913, em đọc giúp chị", "en")
+    assert report.text == "Số tài khoản [BANK ACCOUNT] và mã OTP [OTP], em đọc giúp chị"
+    assert redact("Mã OTP của tài khoản là 482913", "vi").text == "Mã OTP của tài khoản là [MÃ OTP]"
 
 
 def test_id_numbers_are_named_as_the_law_names_them_since_2024() -> None:
@@ -170,7 +223,35 @@ def test_id_numbers_are_named_as_the_law_names_them_since_2024() -> None:
     (Law on Identification 2023); the preview once said 'số căn cước công dân' and '[CCCD]'."""
     from hocso.i18n import t
 
-    report = redact("CCCD 001099012345 của tôi")
-    assert "[CCCD]" not in report.text and PLACEHOLDER["cccd"] in report.text
+    report = redact("CCCD 001099012345 của tôi", "vi")
+    assert "[CCCD]" not in report.text and "[SỐ ĐỊNH DANH]" in report.text
     assert "số định danh cá nhân" in t("assistant.redaction.kind.cccd", "vi")
     assert "căn cước công dân" not in t("assistant.redaction.kind.cccd", "vi")
+
+
+_SPOKEN = {
+    "vi": ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"],
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+}
+
+
+@settings(max_examples=50, deadline=None)
+@given(phone=vn_phone(), lang=st.sampled_from(["vi", "en"]), separator=st.sampled_from([" ", ", ", "-"]))
+def test_any_phone_number_spelled_out_in_words_is_hidden(phone: str, lang: str, separator: str) -> None:
+    digits = "0" + "".join(d for d in phone if d.isdigit())[-9:]
+    spoken = separator.join(_SPOKEN[lang][int(d)] for d in digits)
+    report = redact(f"Gọi cho tôi theo số {spoken} nhé" if lang == "vi" else f"Call me on {spoken} please")
+    assert spoken not in report.text
+    assert _SPOKEN[lang][int(digits[-1])] not in report.text.split()[-2:]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    user=st.from_regex(r"[a-z][a-z0-9._]{1,12}[a-z0-9]", fullmatch=True),
+    at=st.sampled_from(["(at)", " [at] ", " (at) ", "{at}", " a còng "]),
+    dot=st.sampled_from(["(dot)", " [dot] ", " chấm ", "."]),
+    domain=st.sampled_from(["gmail", "yahoo", "outlook", "hocso"]),
+)
+def test_any_obfuscated_email_is_hidden(user: str, at: str, dot: str, domain: str) -> None:
+    address = f"{user}{at}{domain}{dot}com"
+    assert user not in redact(f"Email của tôi là {address}, có bị lộ không?").text

@@ -33,7 +33,7 @@ def test_personal_data_shows_a_preview_and_cancel_sends_nothing(chat: AssistantC
     chat.send_button.click()
     assert chat.pending is not None and chat.history == []
     assert chat.preview_box.layout.display is None
-    assert "số điện thoại" in chat.preview.value and "[PHONE]" in chat.preview.value
+    assert "số điện thoại" in chat.preview.value and "[SĐT]" in chat.preview.value
     assert "0912345678" not in chat.preview.value
     chat.cancel_button.click()
     assert chat.history == [] and chat.pending is None
@@ -45,7 +45,7 @@ def test_confirm_sends_the_hidden_version(chat: AssistantChat) -> None:
     chat.question.value = "Mã OTP 483920 của tôi, có nên đưa cho nhân viên ngân hàng không?"
     chat.send_button.click()
     chat.confirm_button.click()
-    assert chat.history[0]["text"].startswith("Mã OTP [OTP]")
+    assert chat.history[0]["text"].startswith("Mã OTP [MÃ OTP]")
     assert "483920" not in chat.transcript.value
     assert isinstance(chat.last_reply, AssistantReply) and chat.last_reply.backend == "offline"
 
