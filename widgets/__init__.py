@@ -49,6 +49,7 @@ testable without a browser: set its controls' values, `.click()` its buttons, re
     UrlInspector("https://...")                           QrPayCheck(payload, expected_account="...")
     PrivacyCheckup("privacy", photo="beach.jpg")          ProgressPanel(course=course)
     ClaimChecker("claims", {"c1": "claim"}, {"Source": "text"}, expected={"c1": "supported"})
+    ClassQuiz(qid, title, [ClassQuestion(prompt, [QuizChoice(...)])])  # led live from the facilitator page
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING
 from hocso.widgets.answers import AnswerMissing, load_answer, save_answer, use_answers_file
 from hocso.widgets.choice_board import BoardItem, ChoiceBoard
 from hocso.widgets.claim_checker import ClaimChecker
+from hocso.widgets.class_quiz import ClassQuestion, ClassQuiz
 from hocso.widgets.graded import GradedWidget
 from hocso.widgets.otp_demo import OtpDemo
 from hocso.widgets.password_meter import PasswordMeter
@@ -88,6 +90,8 @@ __all__ = [
     "BoardItem",
     "ChoiceBoard",
     "ClaimChecker",
+    "ClassQuestion",
+    "ClassQuiz",
     "GradedWidget",
     "InboxResult",
     "OtpDemo",

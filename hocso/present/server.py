@@ -30,7 +30,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from hocso.present import with_present_templates
 from hocso.present.apps import App
 from hocso.present.caching import AssetCaching, CompressedResponses
-from hocso.present.classroom import Classroom, ClassroomHandler
+from hocso.present.classroom import KERNEL_KEY_ENV, Classroom, classroom_handlers
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
 
@@ -155,7 +155,7 @@ class PresentServer(Voila):
         key = self.options.facilitator_key
         ours = [
             (r"/", GalleryHandler, {"context": context, "single_app": self.options.single_app}),
-            (r"/hocso/classroom", ClassroomHandler, {"classroom": self.classroom, "facilitator_key": key}),
+            *classroom_handlers(self.classroom, key),
             (
                 r"/hocso/facilitator",
                 FacilitatorHandler,
@@ -196,6 +196,7 @@ def serve(options: PresentOptions) -> None:
     server = PresentServer(config=voila_config(options))
     server.options = options
     server.classroom = Classroom()
+    os.environ[KERNEL_KEY_ENV] = server.classroom.kernel_key  # app kernels inherit it; browsers never
     server.initialize([str(options.apps_dir)])
     server.start()
 
