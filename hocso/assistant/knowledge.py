@@ -7,7 +7,6 @@ so an answer cites sources the learner can find. Notebooks are read at start-up;
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
 from hocso.notebook_meta import cell_language, read_cells
 
-DATA_DIR = Path(__file__).parent / "data"
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _MAX_PASSAGE_CHARS = 700
 
@@ -74,34 +72,29 @@ def _module_title(course: Course | None, module_id: str, language: LanguageCode)
 
 
 def _glossary(course: Course | None) -> list[Passage]:
-    entries = _read(DATA_DIR / "glossary.toml")["term"]
+    """course_config/assistant.toml's [[definition]] entries (validated by hocso.config)."""
     passages = []
-    for entry in entries:
+    for entry in course.knowledge.definition if course else ():
         for language in ("vi", "en"):
-            item = entry[language]
-            source = t("assistant.tutor.glossary", language, term=item["term"])
-            source += f" · {_module_title(course, entry['module'], language)}"
-            text = f"{item['term']}: {item['text']}"
-            passages.append(Passage(language, text, source, entry["module"], "glossary", item["term"]))
+            item = entry.vi if language == "vi" else entry.en
+            source = t("assistant.tutor.glossary", language, term=item.term)
+            source += f" · {_module_title(course, entry.module, language)}"
+            text = f"{item.term}: {item.text}"
+            passages.append(Passage(language, text, source, entry.module, "glossary", item.term))
     return passages
 
 
 def _faq(course: Course | None) -> list[Passage]:
-    entries = _read(DATA_DIR / "faq.toml")["faq"]
+    """course_config/assistant.toml's [[faq]] entries: a question passage answers like questions."""
     passages = []
-    for entry in entries:
+    for entry in course.knowledge.faq if course else ():
         for language in ("vi", "en"):
-            item = entry[language]
-            source = t("assistant.tutor.faq", language, question=item["question"])
-            source += f" · {_module_title(course, entry['module'], language)}"
-            text = f"{item['question']} {item['text']}"
-            passages.append(Passage(language, text, source, entry["module"], "faq", item["question"]))
+            item = entry.vi if language == "vi" else entry.en
+            source = t("assistant.tutor.faq", language, question=item.question)
+            source += f" · {_module_title(course, entry.module, language)}"
+            text = f"{item.question} {item.text}"
+            passages.append(Passage(language, text, source, entry.module, "faq", item.question))
     return passages
-
-
-def _read(path: Path) -> dict:
-    with path.open("rb") as stream:
-        return tomllib.load(stream)
 
 
 def _clean(text: str) -> str:

@@ -28,9 +28,6 @@ _VIETNAMESE_WORDS = re.compile(
 )
 
 
-SKILL_MODULES = {"scam": "m04", "link": "m05", "password": "m02"}
-
-
 @dataclass(frozen=True)
 class Citation:
     source: str
@@ -71,8 +68,8 @@ class OfflineTutor:
         if looks_like_injection(question):
             notes.append(t("assistant.tutor.injection_note", language))
         if skill := answer_with_skill(question, language):
-            module = SKILL_MODULES[skill.skill]
-            source = _module_citation(self.course, module, language)
+            module = self.course.knowledge.skills.get(skill.skill) if self.course else None  # type: ignore[call-overload]
+            source = _module_citation(self.course, module, language) if module else skill.skill
             text = f"{skill.text}\n({t('assistant.tutor.source', language, source=source)})"
             citation = Citation(source, module, "skill")
             return TutorReply(_join(text, notes), language, True, (citation,), skill.skill, tuple(notes))

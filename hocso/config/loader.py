@@ -10,11 +10,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from hocso.config.errors import ConfigProblem, CourseConfigError
+from hocso.config.knowledge import AssistantKnowledge
 from hocso.config.models import Course, CourseFile, Framework, Glossary
 
 COURSE_FILE = "course_config/course.toml"
 FRAMEWORK_FILE = "course_config/framework.toml"
 GLOSSARY_FILE = "course_config/glossary.toml"  # optional
+KNOWLEDGE_FILE = "course_config/assistant.toml"  # optional: the assistant's FAQ, glossary, skills
 COURSE_ENV = "HOCSO_COURSE"
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,8 +51,21 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
     framework = _validate(Framework, framework_path, problems)
     glossary_path = root / GLOSSARY_FILE
     glossary = _validate(Glossary, glossary_path, problems) if glossary_path.is_file() else Glossary()
+    knowledge_path = root / KNOWLEDGE_FILE
+    knowledge = _validate(AssistantKnowledge, knowledge_path, problems) if knowledge_path.is_file() else None
     if course_file is not None and framework is not None:
         problems += _cross_file_problems(course_file, framework, course_path)
+    if course_file is not None and knowledge is not None:
+        modules = {module.id for module in course_file.modules}
+        problems += [
+            ConfigProblem(
+                knowledge_path,
+                key,
+                f"unknown module {module!r}; course.toml has {', '.join(sorted(modules))}",
+            )
+            for key, module in knowledge.module_ids()
+            if module not in modules
+        ]
     if problems:
         raise CourseConfigError.from_problems(problems)
     assert course_file is not None and framework is not None
@@ -65,6 +80,7 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
         modules=course_file.modules,
         framework=framework,
         glossary=glossary or Glossary(),
+        knowledge=knowledge or AssistantKnowledge(),
     )
 
 

@@ -11,7 +11,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from hocso.config.base import Strict
+from hocso.config.knowledge import AssistantKnowledge
 
 LanguageCode = Literal["vi", "en"]
 LANGUAGES: tuple[LanguageCode, ...] = ("vi", "en")
@@ -19,10 +22,6 @@ LANGUAGES: tuple[LanguageCode, ...] = ("vi", "en")
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 COMPETENCE_CODE = r"^[0-9]\.[0-9]$"
 DOMAIN_CODE = r"^[0-9]$"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Localized(Strict):
@@ -324,6 +323,7 @@ class Course(Strict):
     modules: tuple[Module, ...]
     framework: Framework
     glossary: Glossary = Glossary()
+    knowledge: AssistantKnowledge = AssistantKnowledge()  # course_config/assistant.toml
 
     @property
     def id(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -9,7 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from hocso.assistant.tutor import OfflineTutor, guess_language
-from hocso.config import load_course
+from hocso.config import CourseConfigError, load_course
+from tests.conftest import REPO_ROOT
 
 
 def test_answers_in_vietnamese_with_a_cited_quote(tutor: OfflineTutor) -> None:
@@ -64,10 +66,31 @@ def test_says_plainly_when_the_course_does_not_cover_it(tutor: OfflineTutor) -> 
     assert "chưa nói về" in tutor.reply("giá vàng hôm nay", "vi").text
 
 
-def test_works_with_no_course_and_no_notebooks() -> None:
-    tutor = OfflineTutor(None)
-    assert len(tutor.index) > 0
+def test_works_with_no_course_and_no_notebooks(tmp_path: Path) -> None:
+    no_course = OfflineTutor(None)  # the FAQ and glossary are the course's, not the library's
+    assert len(no_course.index) == 0 and not no_course.reply("deepfake là gì", "vi").covered
+    shutil.copytree(REPO_ROOT / "course_config", tmp_path / "course_config")  # no notebooks at all
+    tutor = OfflineTutor(load_course(tmp_path))
     assert tutor.reply("deepfake là gì", "vi").covered
+
+
+def test_a_course_without_an_assistant_file_loads(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "course_config", tmp_path / "course_config")
+    (tmp_path / "course_config" / "assistant.toml").unlink()
+    assert load_course(tmp_path).knowledge.faq == ()
+
+
+def test_a_wrong_module_in_the_assistant_file_is_named(tmp_path: Path) -> None:
+    shutil.copytree(REPO_ROOT / "course_config", tmp_path / "course_config")
+    path = tmp_path / "course_config" / "assistant.toml"
+    path.write_text(path.read_text().replace('scam = "m04"', 'scam = "m44"'), encoding="utf-8")
+    with pytest.raises(CourseConfigError) as error:
+        load_course(tmp_path)
+    assert (
+        "assistant.toml" in str(error.value)
+        and "skills.scam" in str(error.value)
+        and "m44" in str(error.value)
+    )
 
 
 def test_indexes_notebook_markdown_and_cites_module_and_section(course_copy: Path) -> None:
