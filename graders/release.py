@@ -17,6 +17,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
 from hocso.config import Course, LanguageCode, course_runtime_dir
+from hocso.course_check.notebook_rules import graded_points
 from hocso.editions import EDITION_KEY, edition_cells, group_level
 from hocso.nbgrader_compat import use_in_process_alembic
 
@@ -47,6 +48,12 @@ def release_module(
     for notebook in course.notebook_paths(module):
         if not notebook.is_file():
             raise GradingError(f"{notebook} is missing; module {module_id} lists it in course.toml")
+    total = sum(graded_points(nbformat.read(path, as_version=4)) for path in course.notebook_paths(module))
+    if abs(total - module.points) > 1e-9:  # the same rule as `hocso check`: reports divide by points
+        raise GradingError(
+            f"{course.config_dir / 'course.toml'}: module {module_id} says points = {module.points:g} but its "
+            f"notebooks' graded cells add up to {total:g}; set points = {total:g} or change the cells' points"
+        )
     if language is not None and language not in course.info.languages:
         raise GradingError(f"language {language!r} is not offered; the course has {course.info.languages}")
     config_file = course.config_dir / "nbgrader_config.py"

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from hocso.config import Course, LanguageCode, load_course
-from hocso.i18n import LANGUAGE_ENV, LANGUAGES, t
+from hocso.errors import HocsoError
+from hocso.i18n import LANGUAGE_ENV, LANGUAGES, normalize_language, t
 
 if TYPE_CHECKING:
     from hocso.roster import Roster
@@ -28,7 +29,12 @@ COURSE_OPTION = click.option(
 def _course(course_path: Path | None) -> Course:
     """The course; its default language becomes this command's unless $HOCSO_LANG says otherwise."""
     course = load_course(course_path)
-    if not os.environ.get(LANGUAGE_ENV):  # through the environment: grading workers and zygotes inherit it
+    if chosen := os.environ.get(LANGUAGE_ENV):
+        try:
+            normalize_language(chosen)
+        except ValueError as error:
+            raise HocsoError(f"{LANGUAGE_ENV}={chosen!r}: {error}") from None
+    else:  # through the environment: grading workers and zygotes inherit it
         os.environ[LANGUAGE_ENV] = course.info.default_language
         click.get_current_context().call_on_close(lambda: os.environ.pop(LANGUAGE_ENV, None))
     return course

@@ -1,0 +1,183 @@
+"""Regrading follows the submission: a learner who sends a new file is graded again by the next
+`autograde` without flags, and only that learner; the new score (or the failure, with no old score
+left) is what the gradebook, the export and the report show; `--force` regrades everyone; a failed
+submission is retried only when it changed. Also the grading output's small promises."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from nbgrader.api import Gradebook
+
+from hocso.cli import cli, main
+from hocso.config import course_runtime_dir, gradebook_url
+from hocso.i18n import t
+from hocso.reports.scores import load_scores
+
+from .conftest import MODULE, NOTEBOOK
+
+CORRECT = "def add(a, b):\n    return a + b"
+WRONG = "def add(a, b):\n    return 0"
+
+
+def _notebook(course, body: str) -> str:
+    nb = nbformat.read(course_runtime_dir(course) / "release" / MODULE / NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "add":
+            cell.source = body
+    return nbformat.writes(nb)
+
+
+def _run(*args: str) -> object:
+    done = CliRunner().invoke(cli, list(args))
+    assert done.exit_code == 0, done.output
+    return done
+
+
+def _autograde(course, *flags: str) -> dict:
+    done = _run("grade", "autograde", MODULE, "--json", "--workers", "2", "--allow-weak-sandbox", *flags,
+                "--course", str(course.root))  # fmt: skip
+    return json.loads(done.output[done.output.index("{") :])
+
+
+def _export(course, out: Path) -> dict[str, dict[str, str]]:
+    _run("grade", "export", "--output", str(out), "--course", str(course.root))
+    return {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+
+
+def _gradebook(course) -> dict[str, float]:
+    with Gradebook(gradebook_url(course)) as gb:
+        return {s.student.id: s.score for s in gb.assignment_submissions(MODULE)}
+
+
+def _report(course) -> dict[str, float]:
+    scores = load_scores(course)
+    return scores[scores["module"] == MODULE].groupby("learner_id", observed=True)["points"].sum().to_dict()
+
+
+def test_only_the_changed_submission_is_regraded_and_a_failed_regrade_leaves_no_old_score(
+    grading_course, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setenv("HOCSO_LANG", "en")
+    course = ["--course", str(grading_course.root)]
+    lms = tmp_path / "lms"
+    for learner, body in (("an", CORRECT), ("binh", WRONG), ("chi", CORRECT)):
+        (lms / learner).mkdir(parents=True)
+        (lms / learner / NOTEBOOK).write_text(_notebook(grading_course, body), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "learner_id,name,group,unit\nan,Nguyễn Văn An,citizens,u1\nbinh,Trần Thị Bình,citizens,u1\n"
+        "chi,Lê Thị Chi,citizens,u1\n",
+        encoding="utf-8",
+    )
+    collect = ("grade", "collect", MODULE, "--from", str(lms), "--roster", str(roster), *course)
+    _run(*collect)
+    first = _autograde(grading_course)
+    assert sorted(r["learner"] for r in first["results"]) == ["an", "binh", "chi"]
+    assert _gradebook(grading_course) == {"an": 3, "binh": 0, "chi": 3}
+
+    # binh corrects the notebook and the instructor downloads again: only binh is graded again
+    (lms / "binh" / NOTEBOOK).write_text(_notebook(grading_course, CORRECT), encoding="utf-8")
+    recollected = _run(*collect).output
+    assert (
+        t("graders.collect.unchanged", "en", learner="an", notebook=NOTEBOOK, source=f"an/{NOTEBOOK}")
+        in recollected
+    )
+    assert (
+        t("graders.collect.collected", "en", learner="binh", notebook=NOTEBOOK, source=f"binh/{NOTEBOOK}")
+        in recollected
+    )
+    second = _autograde(grading_course)
+    assert [(r["learner"], r["score"], r["ok"]) for r in second["results"]] == [("binh", 3, True)]
+    assert sorted(second["skipped"]) == ["an", "chi"]
+    assert _gradebook(grading_course) == {"an": 3, "binh": 3, "chi": 3}
+    rows = _export(grading_course, tmp_path / "grades.csv")
+    assert float(rows["binh"]["total"]) == 3 and rows["binh"][f"{MODULE} status"] == t(
+        "graders.export.status_graded", "en"
+    )
+    assert _report(grading_course) == {"an": 3, "binh": 3, "chi": 3}
+
+    # chi's new download is broken: the failure replaces the old 3 everywhere, with its reason
+    (lms / "chi" / NOTEBOOK).write_text("{ not a notebook any more", encoding="utf-8")
+    _run(*collect)
+    third = _autograde(grading_course)
+    (failed,) = third["results"]
+    assert failed["learner"] == "chi" and not failed["ok"] and failed["reason"]
+    assert _gradebook(grading_course)["chi"] == 0
+    rows = _export(grading_course, tmp_path / "grades.csv")
+    assert rows["chi"][f"{MODULE} status"] == t("graders.export.status_failed", "en", reason=failed["reason"])
+    assert rows["chi"][f"{MODULE}/gx_sum/test_add_basic"] == "" and float(rows["chi"]["total"]) == 0
+    assert rows["an"][f"{MODULE}/gx_sum/test_add_basic"] == "1.0"  # a graded learner keeps numbers
+    assert _report(grading_course).get("chi", 0) == 0
+
+    # the failed one is not retried while it is the same file; --force grades everyone again
+    assert _autograde(grading_course)["results"] == []
+    forced = _autograde(grading_course, "--force")
+    assert sorted((r["learner"], r["ok"]) for r in forced["results"]) == [
+        ("an", True),
+        ("binh", True),
+        ("chi", False),
+    ]
+    assert _gradebook(grading_course) == {"an": 3, "binh": 3, "chi": 0}
+
+
+def _hocso(capsys, monkeypatch, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """`hocso ARGS` as typed, in this process (exit code, stderr)."""
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+        raise SystemExit(0)
+    return int(exit_.value.code or 0), capsys.readouterr().err
+
+
+def test_a_never_released_module_draws_no_progress_bar_before_its_error(grading_course, capsys, monkeypatch):
+    code, err = _hocso(
+        capsys,
+        monkeypatch,
+        "grade",
+        "autograde",
+        "m01",
+        "--allow-weak-sandbox",
+        "--course",
+        str(grading_course.root),
+    )
+    assert code != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "m01" in lines[0] and "hocso grade release" in lines[0], err
+    assert t("graders.autograde.progress", "vi") not in err  # the course's language, vi
+
+
+def test_a_language_that_is_not_offered_is_one_clean_line(grading_course, capsys, monkeypatch):
+    code, err = _hocso(
+        capsys,
+        monkeypatch,
+        "grade",
+        "release",
+        MODULE,
+        "--language",
+        "fr",
+        "--course",
+        str(grading_course.root),
+    )
+    assert code == 2 and "('vi', 'en')" not in err and "'fr'" in err, err
+    code, err = _hocso(
+        capsys, monkeypatch, "grade", "export", "--course", str(grading_course.root), env={"HOCSO_LANG": "fr"}
+    )
+    assert code == 1 and err.strip().splitlines() == [err.strip()] and "HOCSO_LANG='fr'" in err, err
+
+
+def test_release_refuses_points_that_do_not_add_up(grading_course, capsys, monkeypatch):
+    toml = grading_course.config_dir / "course.toml"
+    text = toml.read_text(encoding="utf-8")
+    cut = text.rindex("points = 3\n")  # module gx, the last one
+    toml.write_text(text[:cut] + "points = 5\n" + text[cut + len("points = 3\n") :], encoding="utf-8")
+    code, err = _hocso(capsys, monkeypatch, "grade", "release", MODULE, "--course", str(grading_course.root))
+    assert code == 2 and err.strip().splitlines() == [err.strip()]
+    assert "points = 5" in err and "points = 3" in err, err
