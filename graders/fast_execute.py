@@ -97,9 +97,7 @@ class FastExecute(NbGraderPreprocessor):
                 cell.execution_count = None
         if reason is not None:
             self.log.warning("%s", reason)
-        stop = _first_stop(code_cells, names, self.memory_mb)
-        if stop:
-            self.stops.append(f"{notebook}, {stop}")
+        self.stops += [f"{notebook}, {stop}" for stop in _stops(code_cells, names, self.memory_mb)]
         return nb, resources
 
 
@@ -121,19 +119,25 @@ def _exercise_names(code_cells: list[Any]) -> list[str]:
     return names
 
 
-def _first_stop(code_cells: list[Any], names: list[str], memory_mb: int) -> str:
-    """The first exercise that timed out, never ran or ran out of memory, as the readable reason."""
+def _stops(code_cells: list[Any], names: list[str], memory_mb: int) -> list[str]:
+    """Every exercise that timed out or ran out of memory, and the first that never ran (the rest
+    after it did not run either), each as a readable reason."""
+    stops: list[str] = []
+    not_run = False
     for name, cell in zip(names, code_cells, strict=True):
         for output in cell.outputs:
             if output.get("output_type") != "error":
                 continue
             if output.get("ename") in STOP_ERRORS:
+                if output.get("ename") == "NotRun" and not_run:
+                    continue
+                not_run = not_run or output.get("ename") == "NotRun"
                 why = output.get("evalue") or t("graders.autograde.timed_out")
-                return t("graders.autograde.exercise", exercise=name, why=why)
-            if output.get("ename") == "MemoryError":
+                stops.append(t("graders.autograde.exercise", exercise=name, why=why))
+            elif output.get("ename") == "MemoryError":
                 why = t("graders.autograde.memory", limit=memory_mb)
-                return t("graders.autograde.exercise", exercise=name, why=why)
-    return ""
+                stops.append(t("graders.autograde.exercise", exercise=name, why=why))
+    return stops
 
 
 def _timed_out(outputs: list[list[dict[str, Any]]]) -> bool:

@@ -181,3 +181,25 @@ def test_release_refuses_points_that_do_not_add_up(grading_course, capsys, monke
     code, err = _hocso(capsys, monkeypatch, "grade", "release", MODULE, "--course", str(grading_course.root))
     assert code == 2 and err.strip().splitlines() == [err.strip()]
     assert "points = 5" in err and "points = 3" in err, err
+
+
+def test_every_timeout_is_listed_and_results_come_as_they_finish(grading_course):
+    from hocso.graders.autograde import autograde_submissions
+    from hocso.graders.sandbox import Limits
+
+    from .conftest import submit
+
+    submit(grading_course, "a_slow", "def add(a, b):\n    while True:\n        pass")  # both tests time out
+    submit(grading_course, "b_fast", CORRECT)
+    finished: list[str] = []
+    summary = autograde_submissions(
+        grading_course,
+        MODULE,
+        workers=2,
+        limits=Limits(cell_timeout=3),
+        on_result=lambda result: finished.append(result.learner),
+        allow_weak_sandbox=True,
+    )
+    assert finished == ["b_fast", "a_slow"]  # the bar counts b_fast while a_slow still runs
+    slow = next(r for r in summary.results if r.learner == "a_slow")
+    assert not slow.ok and "test_add_basic" in slow.reason and "test_add_hidden" in slow.reason, slow.reason
