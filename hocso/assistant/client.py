@@ -22,10 +22,11 @@ from typing import Any
 import httpx2
 import openai
 
+from hocso.assistant.answer_filter import AnswerKey, answer_key_for, filter_answer
 from hocso.assistant.app import TUTOR_MODEL, TutorWSGIApp
 from hocso.assistant.conversation_log import ConversationLog
 from hocso.assistant.errors import AssistantUnavailable
-from hocso.assistant.hints import hint_system_note, withhold_solutions
+from hocso.assistant.hints import hint_system_note
 from hocso.assistant.injection import as_data
 from hocso.assistant.quota import DailyQuota
 from hocso.assistant.redaction import RedactionReport, redact
@@ -49,6 +50,9 @@ SYSTEM_PROMPT = (
     "Prefer the course material and cite it as 'module + section'. If the course does not cover the "
     "question, say so plainly."
 )
+#: Sent to a generative server (vLLM, llama.cpp, Ollama, OpenAI all take them): a bounded answer, and
+#: the same answer to the same question, so a facilitator can reproduce what a learner saw.
+REMOTE_SAMPLING: dict[str, Any] = {"max_tokens": 512, "temperature": 0.0}
 REMOTE_ERRORS = (
     openai.APIConnectionError,
     openai.APITimeoutError,
@@ -173,8 +177,9 @@ class Assistant:
             reply = self._answer(report, lang, hints_only, cell, stream_to)
         except AssistantUnavailable:
             reply = AssistantReply(t("assistant.guard.unavailable", lang), "none", lang, report)
-        if hints_only:
-            checked = withhold_solutions(reply.text, lang)
+        if hints_only:  # generated text also loses sentences that reproduce the course's answer key
+            key = answer_key_for(self.course) if reply.backend == "remote" else AnswerKey([])
+            checked = filter_answer(reply.text, key, lang)
             reply = replace(reply, text=checked.text, withheld=checked.withheld)
         self._history = [*self._history, _Turn(report.text, reply.text)][-HISTORY_TURNS:]
         return self._finish(reply, on_text if stream_to is None else None, log_question=report.text)
@@ -294,7 +299,7 @@ class Assistant:
                 {"role": "assistant", "content": turn.answer},
             ]
         messages.append({"role": "user", "content": "\n\n".join(parts)})
-        text, _ = _complete(self._remote, self._resolved.model, messages, None, on_text)
+        text, _ = _complete(self._remote, self._resolved.model, messages, None, on_text, REMOTE_SAMPLING)
         citations = tuple(
             {"source": h.passage.source, "module": h.passage.module, "kind": h.passage.kind} for h in hits
         )
@@ -307,15 +312,21 @@ def _complete(
     messages: list[dict[str, str]],
     extra: dict[str, Any] | None,
     on_text: Callable[[str], None] | None,
+    sampling: dict[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """One chat completion, streamed to `on_text` when given; returns the text and the hocso extension."""
+    sampling = sampling or {}
     if on_text is None:
-        completion = client.chat.completions.create(model=model, messages=messages, extra_body=extra)
+        completion = client.chat.completions.create(
+            model=model, messages=messages, extra_body=extra, **sampling
+        )
         extension = (completion.model_extra or {}).get("hocso") or {}
         return completion.choices[0].message.content or "", extension
     pieces: list[str] = []
     extension: dict[str, Any] = {}
-    stream = client.chat.completions.create(model=model, messages=messages, extra_body=extra, stream=True)
+    stream = client.chat.completions.create(
+        model=model, messages=messages, extra_body=extra, stream=True, **sampling
+    )
     for chunk in stream:
         extension = (chunk.model_extra or {}).get("hocso") or extension
         if chunk.choices and (delta := chunk.choices[0].delta.content):
