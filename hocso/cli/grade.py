@@ -226,7 +226,8 @@ def autograde(
     if as_json:
         click.echo(json.dumps(asdict(summary), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'learner':<20} {'score':>8} {'max':>6} {'s':>6}  reason")
+    learner, score, top, seconds, reason = t("graders.autograde.columns").split("|")
+    click.echo(f"{learner:<20} {score:>8} {top:>6} {seconds:>6}  {reason}")
     for result in summary.results:
         click.echo(
             f"{result.learner:<20} {result.score:>8g} {result.max_score:>6g} {result.seconds:>6.2f}  {result.reason}"
