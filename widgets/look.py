@@ -41,7 +41,7 @@ STYLE_SHEET = (
     ".hocso-widget .widget-radio-box label,.hocso-widget .widget-checkbox label{flex-direction:row;"
     "justify-content:flex-start}"
     ".hocso-widget .widget-radio-box input,.hocso-widget .widget-checkbox input{order:-1;flex:none;"
-    "width:1.4em;height:1.4em;margin:.1em 0 0 0}"
+    "font-size:inherit;width:1.4em;height:1.4em;margin:.1em 0 0 0}"
     ".hocso-widget .widget-checkbox{height:auto;max-width:100%}"
     ".hocso-widget .widget-label-basic span{white-space:normal;overflow:visible}"
     ".hocso-widget .widget-toggle-buttons{flex-wrap:wrap;height:auto}"

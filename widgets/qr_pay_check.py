@@ -41,7 +41,8 @@ class QrPayCheck(w.VBox):
         self.payload.layout.display = "" if show_payload else "none"
         self.check_button = big_button(t("widgets.qr.check", lang), "primary")
         self.check_button.on_click(lambda _: self.check())
-        self.image = w.Image(format="png", layout=w.Layout(width="14em", height="14em"))
+        # hidden until there is a code to draw: an empty image is a blank box on the first paint
+        self.image = w.Image(format="png", layout=w.Layout(width="14em", height="14em", display="none"))
         self.details = w.HTML(layout=full_width())
         self.verdict = w.HTML(layout=full_width())
         super().__init__(
@@ -71,6 +72,7 @@ class QrPayCheck(w.VBox):
         lang = self.lang
         text = self.value
         self.image.value = _qr_png(text) if text else b""
+        self.image.layout.display = "" if text else "none"
         try:
             payment = parse_vietqr(text)
         except SafetyError as error:
