@@ -12,6 +12,7 @@ import pandas as pd
 
 from hocso.config import Course
 from hocso.errors import HocsoError
+from hocso.paths import learning_path, path_progress
 from hocso.reports.levels import (
     LevelRule,
     competence_profile,
@@ -178,8 +179,25 @@ def learner_summary(
         profile.groupby("learner_id")["below_target"].sum() if not profile.empty else pd.Series(dtype="int64")
     )
     table["competences_below_target"] = table["learner_id"].map(below).fillna(0).astype("int64")
+    table["path_done"], table["next_module"] = _path_columns(course, scores, table)
     columns = ["learner_id", "name", "group", "unit", "points", "max_points", "score", "modules_submitted"]
-    return table[[*columns, "competences_below_target"]].reset_index(drop=True)
+    return table[[*columns, "competences_below_target", "path_done", "next_module"]].reset_index(drop=True)
+
+
+def _path_columns(course: Course, scores: pd.DataFrame, table: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each learner's place on their group's path (hocso.paths): "done/steps" and the next module id
+    ("" when the path is finished or the group has none)."""
+    paths = {group: learning_path(course, group) for group in course.framework.group_ids}
+    handed_in: dict[str, set[str]] = {}
+    for learner, module in zip(scores["learner_id"].astype(str), scores["module"].astype(str), strict=True):
+        handed_in.setdefault(learner, set()).add(module)
+    done, upcoming = [], []
+    for learner, group in zip(table["learner_id"], table["group"], strict=True):
+        path = paths.get(str(group))
+        progress = path_progress(path, handed_in.get(str(learner), set())) if path is not None else None
+        done.append(f"{len(progress.done)}/{len(path.steps)}" if progress is not None and path else "")
+        upcoming.append(progress.next.module if progress is not None and progress.next else "")
+    return done, upcoming
 
 
 def _narrow_roster(roster: Roster, unit: str | None, group: str | None) -> Roster:
