@@ -381,3 +381,26 @@ def test_junk_is_nobody_s():
 
 def test_answers_json_is_what_the_widgets_write(tmp_path: Path):
     assert json.loads(_answers(tmp_path, "yes", "no"))["answers"] == {"q1": "yes", "q2": "no"}
+
+
+def test_a_hostile_zip_writes_nothing_outside_the_course(lms_course, tmp_path: Path):
+    """Regression guard (zipfile already sanitised member names before this rewrite): members that
+    climb out with `..` or start at `/`, and a learner id made of dots, land nowhere outside."""
+    nb = _released(lms_course, "gw", WIDGETS)
+    export = tmp_path / "export.zip"
+    _zip(
+        export,
+        {
+            f"../../../pwned_{WIDGETS}": nb,
+            f"/tmp/pwned/{WIDGETS}": nb,
+            f"../{WIDGETS}": nb,
+            f"an01/{WIDGETS}": nb,
+        },
+    )
+    report = collect_submissions(lms_course, "gw", export)
+    # zipfile reads "../../../pwned_x" as "pwned_x" and "/tmp/pwned/x" as "tmp/pwned/x": learner "pwned"
+    assert sorted(c.learner for c in report.collected) == ["an01", "pwned"]
+    assert report.unknown == [WIDGETS]  # "../gw_widgets.ipynb": at the top, nobody's
+    submitted = course_runtime_dir(lms_course) / "submitted"
+    assert sorted(p.name for p in submitted.iterdir()) == ["an01", "pwned"]
+    assert not list(tmp_path.parent.rglob("pwned_*")) and not Path("/tmp/pwned").exists()

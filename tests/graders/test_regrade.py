@@ -46,7 +46,16 @@ def _autograde(course, *flags: str) -> dict:
 
 
 def _export(course, out: Path) -> dict[str, dict[str, str]]:
-    _run("grade", "export", "--output", str(out), "--course", str(course.root))
+    _run(
+        "grade",
+        "export",
+        "--output",
+        str(out),
+        "--roster",
+        str(out.parent / "roster.csv"),
+        "--course",
+        str(course.root),
+    )
     return {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
 
 
@@ -72,7 +81,7 @@ def test_only_the_changed_submission_is_regraded_and_a_failed_regrade_leaves_no_
     roster = tmp_path / "roster.csv"
     roster.write_text(
         "learner_id,name,group,unit\nan,Nguyễn Văn An,citizens,u1\nbinh,Trần Thị Bình,citizens,u1\n"
-        "chi,Lê Thị Chi,citizens,u1\n",
+        "chi,Lê Thị Chi,citizens,u1\ndung,Phạm Thị Dung,Citizens,u1\n",
         encoding="utf-8",
     )
     collect = ("grade", "collect", MODULE, "--from", str(lms), "--roster", str(roster), *course)
@@ -101,6 +110,18 @@ def test_only_the_changed_submission_is_regraded_and_a_failed_regrade_leaves_no_
         "graders.export.status_graded", "en"
     )
     assert _report(grading_course) == {"an": 3, "binh": 3, "chi": 3}
+    assert (
+        rows["dung"][f"{MODULE} status"] == t("graders.export.status_missing", "en")
+        and rows["dung"]["total"] == "0.0"
+    )
+    with Gradebook(gradebook_url(grading_course)) as gb:  # as a person-graded item waits for its grader
+        gb.find_grade(
+            "test_add_hidden", NOTEBOOK.removesuffix(".ipynb"), MODULE, "an"
+        ).needs_manual_grade = True
+        gb.db.commit()
+    rows = _export(grading_course, tmp_path / "grades.csv")
+    assert rows["an"][f"{MODULE} status"] == t("graders.export.status_manual", "en")
+    assert rows["an"][f"{MODULE}/gx_sum/test_add_hidden"] == "" and float(rows["an"]["total"]) == 1
 
     # chi's new download is broken: the failure replaces the old 3 everywhere, with its reason
     (lms / "chi" / NOTEBOOK).write_text("{ not a notebook any more", encoding="utf-8")
