@@ -8,6 +8,7 @@ phones in Debian's Chromium, and the attacks a phone could try on the HTTP route
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import time
 import urllib.error
@@ -225,3 +226,21 @@ def test_two_phones_follow_the_facilitator_and_their_answers_reach_the_projector
         _post(f"{present_server.url}hocso/classroom", {"action": "reset"}, {"X-Hocso-Key": key})
         for context in [*contexts, projector_context]:
             context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "own", "other"),
+    [
+        ("vi", "Câu trả lời của lớp", "The class's answers"),
+        ("en", "The class's answers", "Câu trả lời của lớp"),
+    ],
+)
+def test_the_projector_board_speaks_the_course_language_only(lang: str, own: str, other: str) -> None:
+    from hocso.present.pages import PageContext, render_page
+
+    context = PageContext(course_title="Học số", language=lang, apps=(), public_url="")
+    page = html.unescape(render_page("facilitator.html", context, key="k", state=Classroom().state))
+    assert own in page and other not in page
+    assert ("Chưa có câu hỏi cho cả lớp" in page) == (lang == "vi") and ("No class question yet" in page) == (
+        lang == "en"
+    )
