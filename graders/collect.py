@@ -17,6 +17,7 @@ not grade them again (`hocso.graders.autograde` regrades what changed).
 from __future__ import annotations
 
 import filecmp
+import json
 import re
 import shutil
 import tempfile
@@ -26,7 +27,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-import nbformat
 from hocso.graders.errors import SubmissionError
 from hocso.graders.lms_archive import ExportFile, export_files
 from hocso.graders.lms_layouts import ANSWERS_SUFFIX, NamedFile, is_junk, learner_hints, read_name
@@ -164,13 +164,17 @@ class _NotebookIndex:
 
 
 def _tokens(path: Path) -> set[str]:
+    """nbgrader grade ids, checksums and cell ids of a notebook's graded cells, read as plain JSON
+    (nbformat would also validate the schema, which autograde does anyway)."""
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # a missing or unreadable notebook simply has no cells to compare
+        cells = json.loads(path.read_bytes())["cells"]
+        metas = [(cell, cell.get("metadata", {}).get("nbgrader", {})) for cell in cells]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # missing, not JSON, not a notebook
         return set()
     tokens: set[str] = set()
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+    for cell, meta in metas:
+        if not isinstance(meta, dict):
+            continue
         if meta.get("grade_id"):
             tokens.add(f"g:{meta['grade_id']}")
         if meta.get("checksum"):
