@@ -163,6 +163,13 @@ class _NotebookIndex:
         return next(key for key, score in scores.items() if score == best)
 
 
+def _is_notebook(path: Path) -> bool:
+    try:
+        return isinstance(json.loads(path.read_bytes()).get("cells"), list)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _tokens(path: Path) -> set[str]:
     """nbgrader grade ids, checksums and cell ids of a notebook's graded cells, read as plain JSON
     (nbformat would also validate the schema, which autograde does anyway)."""
@@ -218,7 +225,7 @@ def collect_submissions(
                     report.wrong_module.append(WrongModule(relative, learner, module_found, notebook_found))
                     continue
                 named = replace(named, notebook=notebook_found)
-                if actual is None:
+                if actual is None and not _is_notebook(file.path):
                     report.unreadable.append(relative)
             elif named is not None and module_of[named.notebook] == module.id:
                 learner = _learner(named.hints, roster)

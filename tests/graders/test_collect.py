@@ -404,3 +404,14 @@ def test_a_hostile_zip_writes_nothing_outside_the_course(lms_course, tmp_path: P
     submitted = course_runtime_dir(lms_course) / "submitted"
     assert sorted(p.name for p in submitted.iterdir()) == ["an01", "pwned"]
     assert not list(tmp_path.parent.rglob("pwned_*")) and not Path("/tmp/pwned").exists()
+
+
+def test_a_notebook_of_its_own_is_collected_and_a_damaged_one_is_named(lms_course, tmp_path: Path):
+    export = tmp_path / "export.zip"
+    _zip(
+        export,
+        {f"an01/{WIDGETS}": nbformat.writes(new_notebook()).encode(), f"binh/{WIDGETS}": b"{ not json"},
+    )
+    report = collect_submissions(lms_course, "gw", export)
+    assert sorted(c.learner for c in report.collected) == ["an01", "binh"]  # autograde gives the reason
+    assert report.unreadable == [f"binh/{WIDGETS}"] and report.wrong_module == []
