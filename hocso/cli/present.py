@@ -60,6 +60,13 @@ def public_url(host: str, port: int) -> str:
     help="Language of the pages and messages (default: the course's).",
 )
 @click.option(
+    "--class-size",
+    type=click.IntRange(1, 200),
+    default=None,
+    help="Learners who will open APP at once: one warm kernel each, ready before they arrive "
+    "(default: course.toml [present] class_size).",
+)
+@click.option(
     "--course",
     "course_path",
     type=click.Path(file_okay=False, path_type=Path),
@@ -67,14 +74,20 @@ def public_url(host: str, port: int) -> str:
     help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
 )
 def present(
-    app: str | None, host: str, port: int | None, language: str | None, course_path: Path | None
+    app: str | None,
+    host: str,
+    port: int | None,
+    language: str | None,
+    class_size: int | None,
+    course_path: Path | None,
 ) -> None:
     """Present the course's apps (notebooks/apps/) with Voila, for a projector and phones.
 
     With APP (a name such as m04_phishing, or a prefix such as m04) only that app is served;
     without it, a gallery lists every app in Vietnamese and English. Learners see widgets only:
     no code, no error details. Kernels are kept warm (course.toml [present] pool_size) so pages
-    open fast. Prints the address, a QR code of it, and a private link to the facilitator
+    open fast; with --class-size, APP gets one warm kernel per learner and the terminal says when
+    they are ready. Prints the address, a QR code of it, and a private link to the facilitator
     controls (next question, reveal answers). Stop with Ctrl+C.
     """
     from hocso.present.server import PresentOptions, serve
@@ -99,13 +112,23 @@ def present(
         pool_size=course.present.pool_size,
         refill_delay_seconds=course.present.refill_delay_seconds,
         cull_idle_minutes=course.present.cull_idle_minutes,
+        class_size=class_size or course.present.class_size,
+        max_visitor_kernels=course.present.max_visitor_kernels,
+        kernel_memory_mb=course.present.kernel_memory_mb,
     )
     if single:
         click.echo(t("present.cli.serving_app", lang, title=f"{single.title_vi} · {single.title_en}"))
     else:
         click.echo(t("present.cli.serving", lang, count=len(apps), title=course.info.title(lang)))
-    segno.make(url, error="m").terminal(out=sys.stdout, compact=True, border=2)
-    click.echo(t("present.cli.open", lang, url=url))
+    if single and single.facilitator_only:
+        # learners' data: no QR code or address for the class, only the facilitator's own link
+        app_url = f"{options.loopback_url}voila/render/{single.file_name}?key={options.facilitator_key}"
+        click.echo(t("present.cli.facilitator_app", lang, url=app_url))
+    else:
+        segno.make(url, error="m").terminal(out=sys.stdout, compact=True, border=2)
+        click.echo(t("present.cli.open", lang, url=url))
+    if options.class_app is not None:
+        click.echo(t("present.cli.warming", lang, count=options.class_size))
     if host in ("127.0.0.1", "localhost", "::1"):
         click.echo(t("present.cli.loopback", lang, host=host))
     click.echo(

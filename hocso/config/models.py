@@ -195,6 +195,23 @@ class PresentSettings(Strict):
     cull_idle_minutes: int = Field(
         default=15, ge=0, description="stop a visitor's kernel after this long idle and unwatched; 0 = never"
     )
+    class_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="learners who open the presented app at once: `hocso present APP` keeps one warm "
+        "kernel per learner for it before the class arrives (~70 MB each)",
+    )
+    max_visitor_kernels: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="kernels visitors may hold at once; beyond it a 'class is full' page "
+        "(default: two per learner of class_size, else 60)",
+    )
+    kernel_memory_mb: int = Field(
+        default=512, ge=256, le=16384, description="address-space limit of each app kernel, in MiB"
+    )
 
 
 class LabSettings(Strict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,6 +13,7 @@ import tornado.web
 from hocso.i18n import t
 from hocso.present.apps import App
 from hocso.present.classroom import Classroom
+from hocso.present.session import is_facilitator
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -64,6 +64,16 @@ def render_page(name: str, context: PageContext, **extra: object) -> str:
     )
 
 
+def render_refusal(reason: str, language: str, retry_after_seconds: int) -> str:
+    """The page a visitor gets instead of what they asked for: not found, facilitator only, or the
+    class is full (try again in a minute). Course language only, no detail of the server."""
+    return (
+        _environment()
+        .get_template("refused.html")
+        .render(reason=reason, lang=language, retry_after_seconds=retry_after_seconds)
+    )
+
+
 class GalleryHandler(tornado.web.RequestHandler):
     """`/`: the gallery of every app, or straight to the one app `hocso present APP` was given."""
 
@@ -72,6 +82,10 @@ class GalleryHandler(tornado.web.RequestHandler):
         self.single_app = single_app
 
     def get(self) -> None:
+        if self.single_app is not None and self.single_app.facilitator_only:
+            # `hocso present instructor`: nothing here for a learner's phone, and no link onwards
+            self.finish(render_refusal("facilitator", self.context.language, 0))
+            return
         if self.single_app is not None:
             self.redirect(f"{self.context.base_url}voila/render/{self.single_app.file_name}")
             return
@@ -88,11 +102,10 @@ class FacilitatorHandler(tornado.web.RequestHandler):
         self.facilitator_key = facilitator_key
 
     def get(self) -> None:
-        given = self.get_argument("key", "")
         self.set_header("Cache-Control", "no-store")
-        if not hmac.compare_digest(given.encode(), self.facilitator_key.encode()):
+        if not is_facilitator(self.request, self.facilitator_key):
             self.set_status(403)
-            self.finish("Forbidden")
+            self.finish(render_refusal("facilitator", self.context.language, 0))
             return
         self.finish(
             render_page(

@@ -2,35 +2,43 @@
 
 What a visitor can reach (and the tests in tests/present/ check each line):
 
-* the gallery `/`, app pages `/voila/render/<app>.ipynb`, Voila's static files and images of the apps
-  folder; nothing outside `notebooks/apps/` (module notebooks hold nbgrader solutions);
+* the gallery `/`, app pages `/voila/render/<app>.ipynb` (only the presented app in single-app mode),
+  Voila's static files and images of the apps folder; nothing outside `notebooks/apps/` (module
+  notebooks hold nbgrader solutions), no listing of apps or files, facilitator-only apps only with the
+  facilitator's key or session. Decided on the decoded, normalised path of every request
+  (`hocso.present.access`), before any route;
 * their own kernel's websocket, which forwards only widget traffic (comm messages) and kernel info:
   `execute_request`, `inspect_request`, `complete_request`, `history_request` and every other type
-  are dropped by the server before they reach the kernel (`VISITOR_MESSAGE_TYPES`);
+  are dropped by the server before they reach the kernel (`VISITOR_MESSAGE_TYPES`); messages are
+  size-capped, the browser may not create widgets and kernels run under a memory limit
+  (`hocso.present.limits`);
+* at most `max_visitor_kernels` kernels for visitors; then a "class is full" page (HTTP 503);
 * no kernel listing, kernel start, sessions, contents, terminals or Jupyter API beyond that;
 * the classroom state, read-only. Changing it needs the facilitator key;
-* hocso's template only (`?template=` is ignored), so every page runs hocso's own widget front end.
+* hocso's template and theme only (`?template=` and `?theme=` are ignored), so every page runs
+  hocso's own widget front end and nothing from the address is written into the page.
 """
 
 from __future__ import annotations
 
-import hmac
 import os
-import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
-import tornado.web
+import tornado.ioloop
 from traitlets.config import Config
 from voila.app import Voila
-from voila.tornado.handler import TornadoVoilaHandler
 
+from hocso.i18n import t
 from hocso.present import with_present_templates
+from hocso.present.access import AccessPolicy, app_names, gate, install_gate
 from hocso.present.apps import App
 from hocso.present.caching import AssetCaching, CompressedResponses
+from hocso.present.capacity import ClassWarmth, VisitorKernels, announce_when_ready, visitor_kernel_cap
 from hocso.present.classroom import KERNEL_KEY_ENV, Classroom, classroom_handlers
+from hocso.present.limits import MAX_MESSAGE_BYTES, LimitedKernelSpecManager, VisitorConnection
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
 
@@ -69,6 +77,9 @@ class PresentOptions:
     pool_size: int = 2
     refill_delay_seconds: float = 2.0
     cull_idle_minutes: int = 15
+    class_size: int | None = None
+    max_visitor_kernels: int | None = None
+    kernel_memory_mb: int = 512
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
 
     @property
@@ -83,6 +94,29 @@ class PresentOptions:
         chosen = (self.single_app,) if self.single_app else self.apps
         return tuple(app for app in chosen if _declares_kernel(app.path) and not app.facilitator_only)
 
+    @property
+    def class_app(self) -> App | None:
+        """The app a class of `class_size` will open at once: the one being presented."""
+        if self.class_size and self.single_app in self.preheated_apps:
+            return self.single_app
+        return None
+
+    def warm_kernels(self, app: App) -> int:
+        return max(self.pool_size, self.class_size or 0) if app == self.class_app else self.pool_size
+
+    @property
+    def visitor_kernel_cap(self) -> int:
+        return visitor_kernel_cap(self.class_size, self.max_visitor_kernels)
+
+    def access_policy(self) -> AccessPolicy:
+        """Visitors open the presented app (single-app mode) or every learner app; facilitator-only
+        apps need the key either way."""
+        shown = (self.single_app,) if self.single_app else self.apps
+        return AccessPolicy(
+            public_apps=app_names([app.file_name for app in shown if not app.facilitator_only]),
+            facilitator_apps=app_names([app.file_name for app in self.apps if app.facilitator_only]),
+        )
+
 
 def voila_config(options: PresentOptions) -> Config:
     """Voila's settings for a classroom: no sources, no tracebacks, warm pools, gzip, idle culling."""
@@ -94,6 +128,7 @@ def voila_config(options: PresentOptions) -> Config:
     config.Voila.log_level = "WARN"
     config.VoilaConfiguration.template = TEMPLATE_NAME
     config.VoilaConfiguration.allow_template_override = "NO"
+    config.VoilaConfiguration.allow_theme_override = "NO"  # Voila wrote ?theme= into the page unescaped
     config.VoilaConfiguration.strip_sources = True
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.theme = "light"
@@ -105,8 +140,8 @@ def voila_config(options: PresentOptions) -> Config:
     config.VoilaConfiguration.extension_allowlist = list(FRONTEND_EXTENSIONS)
     config.VoilaConfiguration.extension_denylist = []  # voila 0.5.13 fails on None with an allowlist
     pools = {"default": {"pool_size": 0}}
-    pools.update({app.file_name: {"pool_size": options.pool_size} for app in options.preheated_apps})
-    config.VoilaConfiguration.preheat_kernel = options.pool_size > 0
+    pools.update({app.file_name: {"pool_size": options.warm_kernels(app)} for app in options.preheated_apps})
+    config.VoilaConfiguration.preheat_kernel = options.pool_size > 0 or options.class_app is not None
     config.VoilaConfiguration.default_pool_size = 0
     config.VoilaKernelManager.kernel_pools_config = pools
     config.VoilaKernelManager.fill_delay = options.refill_delay_seconds
@@ -114,21 +149,10 @@ def voila_config(options: PresentOptions) -> Config:
         config.MappingKernelManager.cull_idle_timeout = options.cull_idle_minutes * 60
         config.MappingKernelManager.cull_interval = 60
         config.MappingKernelManager.cull_connected = False
+    config.VoilaConfiguration.kernel_spec_manager_class = LimitedKernelSpecManager
+    config.LimitedKernelSpecManager.memory_mb = options.kernel_memory_mb
+    config.Voila.kernel_websocket_connection_class = VisitorConnection
     return config
-
-
-class FacilitatorVoilaHandler(TornadoVoilaHandler):
-    """A facilitator-only app (learners' data): 403 unless the request carries the facilitator key."""
-
-    def initialize(self, **kwargs: object) -> None:
-        self.facilitator_key = str(kwargs.pop("facilitator_key"))
-        super().initialize(**kwargs)
-
-    async def prepare(self) -> None:
-        given = self.get_argument("key", "")
-        if not hmac.compare_digest(given.encode(), self.facilitator_key.encode()):
-            raise tornado.web.HTTPError(403)
-        await super().prepare()
 
 
 class PresentServer(Voila):
@@ -140,6 +164,19 @@ class PresentServer(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         self.kernel_manager.allowed_message_types = list(VISITOR_MESSAGE_TYPES)
+        self.visitor_kernels = VisitorKernels(self.kernel_manager, self.options.visitor_kernel_cap)
+        self.visitor_kernels.install()
+        self.class_warmth: ClassWarmth | None = None
+        class_app = self.options.class_app
+        if class_app is not None and hasattr(self.kernel_manager, "fill_if_needed"):
+            self.class_warmth = ClassWarmth(
+                self.kernel_manager,
+                class_app.file_name,
+                self.options.class_size or 0,
+                self.options.pool_size,
+                self.visitor_kernels,
+            )
+            self.class_warmth.install()
         return settings
 
     def init_handlers(self) -> list:
@@ -162,20 +199,34 @@ class PresentServer(Voila):
                 {"context": facilitator_context, "classroom": self.classroom, "facilitator_key": key},
             ),
         ]
-        voila_handlers = super().init_handlers()
-        private = [re.escape(app.file_name) for app in self.options.apps if app.facilitator_only]
-        render = next((h for h in voila_handlers if h[0].endswith("/voila/render/(.*)")), None)
-        if private and render is not None:
-            kwargs = {**render[2], "facilitator_key": key}
-            ours.append((rf"/voila/render/({'|'.join(private)})", FacilitatorVoilaHandler, kwargs))
-        return ours + voila_handlers
+        return ours + super().init_handlers()
 
     def listen(self) -> None:
         # Voila builds its tornado Application before applying settings, so `compress_response`
         # would not take; add gzip directly. Voila's scripts shrink ~4x for a slow classroom Wi-Fi.
         self.app.transforms.append(CompressedResponses)
         self.app.transforms.append(AssetCaching)
+        self.app.settings["websocket_max_message_size"] = MAX_MESSAGE_BYTES
+        options = self.options
+        policy = replace(options.access_policy(), visitor_kernels_full=self.visitor_kernels.full)
+        install_gate(self.app, gate(policy, options.facilitator_key, options.language))
+        if self.class_warmth is not None:
+            self._announce_when_ready(self.class_warmth)
         super().listen()
+
+    def _announce_when_ready(self, warmth: ClassWarmth) -> None:
+        """Tell the facilitator's terminal once the class's kernels are all warm."""
+        options = self.options
+
+        def say(warm: int, seconds: float) -> None:
+            app = options.class_app
+            title = app.title(options.language) if app else ""
+            text = t("present.cli.ready", options.language, count=warm, title=title, seconds=round(seconds))
+            print(text, flush=True)  # the facilitator's terminal, where the address was printed
+
+        check = announce_when_ready(warmth, say)
+        callback = tornado.ioloop.PeriodicCallback(lambda: check() and callback.stop(), 500)
+        callback.start()
 
     def stop(self) -> None:
         """Stop every kernel (warm ones too) before the server goes, so none outlives it."""
