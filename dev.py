@@ -4,8 +4,10 @@
     python3 dev.py lab     # the learning lab, with the embedded offline assistant
     python3 dev.py test    # the whole test suite
 
-Needs only Python 3.11+. The first run creates `.venv/` and installs hocso with its test extras; later
-runs reinstall only when pyproject.toml or setup.py changed. Extra arguments go to `hocso lab` or to
+Needs only Python 3.11+. The first run creates `.venv/` and installs hocso with its test and local-model
+extras; later runs reinstall only when pyproject.toml or setup.py changed. The local model's server,
+llama-cpp-python, builds from source once (about 7 minutes on 2 cores) into a wheelhouse under
+~/.cache/hocso (HOCSO_WHEELHOUSE moves it); later installs, and CI on the same machine, reuse it. Extra arguments go to `hocso lab` or to
 pytest, e.g. `python3 dev.py test -k config -x`.
 """
 
@@ -28,6 +30,12 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 NO_TESTS_COLLECTED = 5
 FRONTEND = ROOT / "frontend"
 FRONTEND_STAMP = FRONTEND / "node_modules" / ".hocso-install-stamp"
+#: llama.cpp's default build uses every CPU feature of the build machine (AMX, AVX-512) and crashed on
+#: the one this was written on; these flags give a build that runs on any x86-64 with AVX2.
+LLAMA_CPP_BUILD_ENV = {
+    "CMAKE_ARGS": "-DGGML_NATIVE=OFF -DGGML_AMX_INT8=OFF -DGGML_AVX512=OFF",
+    "CMAKE_BUILD_PARALLEL_LEVEL": "2",
+}
 
 
 def _install_fingerprint() -> str:
@@ -50,8 +58,41 @@ def ensure_environment() -> None:
     print("Installing hocso and its dependencies (a few minutes the first time) ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "--upgrade", "pip", "setuptools>=77", "wheel"], check=True)
-    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+    house = ensure_llama_cpp_wheel()
+    env = dict(os.environ, **LLAMA_CPP_BUILD_ENV)  # should pip still build it, build it portable
+    subprocess.run([*pip, "--find-links", str(house), "-e", f"{ROOT}[test,local-model]"], check=True, env=env)
     STAMP.write_text(fingerprint)
+
+
+def wheelhouse() -> Path:
+    if env := os.environ.get("HOCSO_WHEELHOUSE"):
+        return Path(env).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "hocso" / "wheelhouse"
+
+
+def ensure_llama_cpp_wheel() -> Path:
+    """Build llama-cpp-python (the version the local-model extra pins) into the wheelhouse, once.
+
+    `--no-cache-dir`, because pip's own wheel cache is keyed by the source archive, not by CMAKE_ARGS:
+    it could hand back a build made without the portable flags."""
+    import tomllib  # here: dev.py must still explain itself on a Python older than 3.11
+
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        extra = tomllib.load(stream)["project"]["optional-dependencies"]["local-model"]
+    pinned = next(r for r in extra if r.startswith("llama-cpp-python"))
+    version = pinned.split("==")[1]
+    house = wheelhouse()
+    if not list(house.glob(f"llama_cpp_python-{version}-*.whl")):
+        house.mkdir(parents=True, exist_ok=True)
+        print(
+            f"Building llama-cpp-python {version} for the local model (once, about 7 minutes) ...", flush=True
+        )
+        wheel = [str(PYTHON), "-m", "pip", "wheel", "--disable-pip-version-check", "-q", "--no-deps"]
+        requirement = f"llama-cpp-python=={version}"
+        env = dict(os.environ, **LLAMA_CPP_BUILD_ENV)
+        subprocess.run([*wheel, "--no-cache-dir", "-w", str(house), requirement], check=True, env=env)
+    return house
 
 
 def ensure_frontend_tools() -> None:

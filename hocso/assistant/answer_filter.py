@@ -109,6 +109,11 @@ def answer_key_for(course: Course | None) -> AnswerKey:
     return _course_key(paths, course.notebooks_dir)
 
 
+def leaks(text: str, key: AnswerKey) -> list[KeyItem]:
+    """The key items that `text` reproduces, sentence by sentence (what `filter_answer` cuts)."""
+    return [item for piece in _PIECES.split(text) if (item := key.find(piece))]
+
+
 def filter_answer(text: str, key: AnswerKey, language: str | None = None) -> FilteredAnswer:
     """`text` without solution code and without sentences that reproduce the answer key."""
     checked = withhold_solutions(text, language)
