@@ -126,21 +126,26 @@ class ClassQuiz(w.VBox):
         }
 
     def _show(self) -> None:
+        """Old answer out first and the question number last: a phone never shows question 2 with
+        question 1's answer, even for the moment between two widget updates."""
         lang, question, number = self.lang, self.question, self.step % len(self.questions)
+        if not self.revealed:
+            self.answer.value = ""
         if self._showing != self.step:  # a new question: fresh choices, nothing chosen
             self._showing = self.step
+            self.status.value = ""
+            self.prompt.value = f'<div style="font-size:1.25em;font-weight:600">{escape(localized(question.prompt, lang))}</div>'
             self._quiet = True
             self.radio.value = None
             self.radio.options = [(localized(c.text, lang), c.key) for c in question.choices]
             self.radio.value = None
             self._quiet = False
-            self.status.value = ""
             self.progress.value = paragraph(
                 t("widgets.class_quiz.progress", lang, n=number + 1, of=len(self.questions))
             )
-            self.prompt.value = f'<div style="font-size:1.25em;font-weight:600">{escape(localized(question.prompt, lang))}</div>'
         self.radio.disabled = self.revealed
-        self.answer.value = self._answer_html() if self.revealed else ""
+        if self.revealed:
+            self.answer.value = self._answer_html()
 
     def _answer_html(self) -> str:
         lang, question = self.lang, self.question

@@ -213,6 +213,7 @@ def test_two_phones_follow_the_facilitator_and_their_answers_reach_the_projector
         projector.click("[data-action=next]")
         for phone in phones:
             phone.get_by_text("Câu 2/2").wait_for(timeout=15_000)
+            phone.get_by_text("Tin nhắn nào báo đúng số lừa đảo").wait_for(timeout=15_000)
             text = phone.locator("#rendered_cells").inner_text()
             assert "Tin nhắn nào báo đúng số lừa đảo" in text and "Đáp án đúng" not in text
         latency["next_s"] = round(time.monotonic() - started, 2)
