@@ -9,10 +9,14 @@ An instructor resets a forgotten password with `hocso hub codes --reset ID` (a n
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import hmac
 import json
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,9 @@ def _normal_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+_THREADS = threading.Lock()
+
+
 def _hash(secret: str, salt: bytes) -> str:
     return hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=2**14, r=8, p=1).hex()
 
@@ -45,6 +52,16 @@ class CodeStore:
     """Hashes of codes and passwords in one 0600 JSON file: {account: {salt, code, password}}."""
 
     path: Path
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One change at a time: logins run on the hub's threads, `hocso hub codes` in another process."""
+        with _THREADS, open(self.path.with_name(f".{self.path.name}.lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _read(self) -> dict[str, dict[str, str]]:
         try:
@@ -57,6 +74,10 @@ class CodeStore:
 
     def issue(self, accounts: list[str], reset: bool = False) -> dict[str, str]:
         """New codes for accounts without one (or, with `reset`, for these accounts): account -> code."""
+        with self._locked():
+            return self._issue(accounts, reset)
+
+    def _issue(self, accounts: list[str], reset: bool) -> dict[str, str]:
         entries = self._read()
         issued: dict[str, str] = {}
         for account in accounts:
@@ -77,6 +98,10 @@ class CodeStore:
 
     def check(self, account: str, secret: str, new_password: str = "") -> bool:
         """True for the account's password, or for its unspent code with a new password to keep."""
+        with self._locked():
+            return self._check(account, secret, new_password)
+
+    def _check(self, account: str, secret: str, new_password: str) -> bool:
         entries = self._read()
         entry = entries.get(account)
         if entry is None or not secret:

@@ -13,6 +13,19 @@ import json
 import os
 from pathlib import Path
 
+UNUSED_EXTENSIONS = (
+    "hocso.lab.server",
+    "jupyterlab",
+    "jupyter_lsp",
+    "jupyter_server_terminals",
+    "notebook",
+    "notebook_shim",
+    "voila.server_extension",
+    "nbgrader.server_extensions.assignment_list",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.validate_assignment",
+)
+
 
 def service_name(course_id: str) -> str:
     return f"formgrader-{course_id}"
@@ -24,7 +37,9 @@ def main() -> None:
     course = load_course(os.environ["HOCSO_COURSE"])
     config_dir = data_home() / "hub" / "formgrader" / course.id
     config_dir.mkdir(parents=True, exist_ok=True)
-    extensions = {"nbgrader.server_extensions.formgrader": True, "hocso.lab.server": False}
+    # formgrader only: it is its own page, and every other extension costs start-up time (the hub
+    # waits for its services before it takes logins)
+    extensions = {name: False for name in UNUSED_EXTENSIONS} | {"nbgrader.server_extensions.formgrader": True}
     (config_dir / "jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": extensions}}), encoding="utf-8"
     )

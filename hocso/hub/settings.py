@@ -21,7 +21,7 @@ from hocso.i18n import t
 
 TEMPLATES = Path(__file__).parent / "templates"
 API_SERVICE = "hocso"  # the token `hocso hub` and its tests use for the hub's REST API
-LOGIN_TEXTS = ("title", "first_time", "username", "password", "new_password", "sign_in", "failed")
+LOGIN_TEXTS = ("title", "first_time", "username", "password", "new_password", "sign_in", "failed", "starting")
 
 
 def api_token(state: HubState) -> str:
@@ -87,6 +87,7 @@ def services(
                 "command": [sys.executable, "-m", "hocso.hub.formgrader"],
                 "environment": {"HOCSO_COURSE": course.root, "HOCSO_HOME": str(state.root.parent)},
                 "oauth_no_confirm": True,
+                "timeout": 180,  # the hub waits for it before taking logins; a loaded machine is slow
             }
         )
         roles.append(

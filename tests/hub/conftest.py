@@ -1,0 +1,101 @@
+"""One real hub for the hub tests: JupyterHub, its proxy, the idle culler and formgrader, on loopback.
+
+Ten learners and an instructor from a roster, Unix users created for them (the tests run as root) and
+removed afterwards. The runtime home is under /tmp with traversable parents (pytest's own temporary
+folders are 0700 to root, where no learner's lab could reach its workspace).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+from hocso.config import Course, load_course
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LEARNERS = [f"hv{n:02d}" for n in range(1, 11)]
+INSTRUCTOR = "gv.an"
+
+
+@dataclass
+class HubClass:
+    base: Path
+    home: Path
+    course_dir: Path
+    course: Course
+    codes: dict[str, str]
+    hub: object  # hocso.hub.run.RunningHub
+    plan: object
+
+    def hocso(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, HOCSO_HOME=str(self.home))
+        return subprocess.run(
+            [sys.executable, "-m", "hocso", *args, "--course", str(self.course_dir)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+
+
+@pytest.fixture(scope="session")
+def hub_home() -> Iterator[Path]:
+    base = Path(tempfile.mkdtemp(prefix="hocso-hub-test-", dir="/tmp"))
+    os.chmod(base, 0o711)
+    (base / "home").mkdir()
+    yield base
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _hub_data_home(isolated_data_home: Path, hub_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOCSO_HOME", str(hub_home / "home"))
+
+
+def _kill_labs(uids: set[int]) -> None:
+    for process in psutil.process_iter(["uids"]):
+        if process.info["uids"] and process.info["uids"].real in uids:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def hub_class(hub_home: Path) -> Iterator[HubClass]:
+    if os.geteuid() != 0:
+        pytest.skip("the hub tests create a Unix user per learner: run them as root")
+    import pwd
+
+    from hocso.hub.codes import CodeStore
+    from hocso.hub.isolation import remove_unix_users
+    from hocso.hub.run import free_port, prepare_hub, start_hub
+    from hocso.roster import parse_roster
+
+    os.environ["HOCSO_HOME"] = str(hub_home / "home")
+    course_dir = hub_home / "course"
+    shutil.copytree(REPO_ROOT / "course_config", course_dir / "course_config")
+    shutil.copytree(REPO_ROOT / "notebooks", course_dir / "notebooks")
+    toml = course_dir / "course_config" / "course.toml"
+    text = toml.read_text(encoding="utf-8").replace("instructors = []", f'instructors = ["{INSTRUCTOR}"]')
+    toml.write_text(text.replace("[hub]", f"[hub]\nport = {free_port()}", 1), encoding="utf-8")
+    course = load_course(course_dir)
+    rows = "\n".join(f"{learner},Học viên {learner},staff,u1" for learner in LEARNERS)
+    roster = parse_roster(f"learner_id,name,group,unit\n{rows}\n", "roster.csv", course.framework.group_ids)
+    prepared = prepare_hub([(course, roster)], release=["m04"])
+    codes = CodeStore(prepared.state.codes).issue(list(prepared.plan.accounts))
+    hub = start_hub(course)
+    uids = {pwd.getpwnam(a.unix).pw_uid for a in prepared.plan.accounts.values()}
+    holder = HubClass(hub_home, hub_home / "home", course_dir, course, codes, hub, prepared.plan)
+    try:
+        yield holder
+    finally:
+        holder.hub.stop()  # type: ignore[attr-defined]
+        _kill_labs(uids)
+        remove_unix_users(prepared.plan)
