@@ -141,7 +141,7 @@ def submit(course: Course, module_id: str, learner_id: str, folder: Path, cache:
         exchange = _run(
             "ExchangeSubmit", nbgrader_config(course, learner_id, cache), module_id, assignment_dir=staging
         )
-    _keep_to_owner(Path(exchange.dest_path))
+    _keep_to_owner(Path(exchange.inbound_path) / exchange.assignment_filename)  # where nbgrader copied it
     from nbgrader.utils import parse_utc
 
     when = parse_utc(exchange.timestamp).replace(tzinfo=UTC)

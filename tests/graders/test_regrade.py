@@ -224,3 +224,28 @@ def test_every_timeout_is_listed_and_results_come_as_they_finish(grading_course)
     assert finished == ["b_fast", "a_slow"]  # the bar counts b_fast while a_slow still runs
     slow = next(r for r in summary.results if r.learner == "a_slow")
     assert not slow.ok and "test_add_basic" in slow.reason and "test_add_hidden" in slow.reason, slow.reason
+
+
+def test_a_new_submission_through_the_exchange_is_regraded_without_flags(
+    grading_course, tmp_path: Path, monkeypatch
+):
+    from hocso.lab.exchange import fetch, release_to_exchange, submit
+
+    monkeypatch.setenv("HOCSO_LANG", "en")
+    release_to_exchange(grading_course, MODULE)
+    folders = {}
+    for learner, body in (("an", WRONG), ("binh", CORRECT)):
+        folders[learner] = fetch(grading_course, MODULE, learner, tmp_path / learner)
+        (folders[learner] / NOTEBOOK).write_text(_notebook(grading_course, body), encoding="utf-8")
+        submit(grading_course, MODULE, learner, folders[learner], tmp_path / "cache")
+    _run("grade", "collect", MODULE, "--course", str(grading_course.root))
+    assert {r["learner"]: r["score"] for r in _autograde(grading_course)["results"]} == {"an": 0, "binh": 3}
+
+    (folders["an"] / NOTEBOOK).write_text(_notebook(grading_course, CORRECT), encoding="utf-8")
+    submit(grading_course, MODULE, "an", folders["an"], tmp_path / "cache")
+    _run("grade", "collect", MODULE, "--course", str(grading_course.root))
+    again = _autograde(grading_course)
+    assert [(r["learner"], r["score"]) for r in again["results"]] == [("an", 3)] and again["skipped"] == [
+        "binh"
+    ]
+    assert _gradebook(grading_course) == {"an": 3, "binh": 3}
