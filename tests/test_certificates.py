@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import segno
 
-from hocso.certificates.award import path_modules, standings
+from hocso.certificates.award import group_paths, standings
 from hocso.certificates.page import write_certificate
 from hocso.certificates.scan import code_from_image
 from hocso.certificates.signing import (
@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE = load_course(REPO)
 GROUPS = COURSE.framework.group_ids
 ISSUED = date(2026, 12, 2)
+PATHS = group_paths(COURSE)
 
 
 def _roster():
@@ -56,7 +57,7 @@ def _scores() -> pd.DataFrame:
     rows = []
     for group in GROUPS:
         mine = reach[reach["group"] == group]
-        skipped = path_modules(COURSE, group)[-1]
+        skipped = PATHS[group][-1]
         for item in mine.itertuples(index=False):
             base = {
                 "module": item.module,
@@ -64,6 +65,7 @@ def _scores() -> pd.DataFrame:
                 "grade_id": item.grade_id,
                 "max_points": item.max_points,
                 "competence": item.competence,
+                "awaiting": False,  # scored, not waiting for a person
             }
             rows.append({**base, "learner_id": f"{group}-full", "points": item.max_points})
             rows.append({**base, "learner_id": f"{group}-half", "points": item.max_points / 2})
@@ -82,7 +84,7 @@ def test_every_item_right_on_a_groups_path_earns_a_certificate_that_verifies(sta
     full = standing_by_learner[f"{group}-full"]
     assert full.earned and full.score == pytest.approx(1.0) and full.missing_modules == ()
     assert full.facts is not None
-    assert full.facts.modules == path_modules(COURSE, group) and full.facts.group == group
+    assert full.facts.modules == PATHS[group] and full.facts.group == group
     assert full.facts.levels  # a level per assessed domain
     key = signing_key(COURSE)
     assert verify(sign(full.facts, key), key.public_key()) == full.facts
@@ -92,14 +94,14 @@ def test_every_item_right_on_a_groups_path_earns_a_certificate_that_verifies(sta
 def test_below_the_pass_mark_or_a_module_missing_earns_none(standing_by_learner, group):
     half, gap = standing_by_learner[f"{group}-half"], standing_by_learner[f"{group}-gap"]
     assert not half.earned and half.score == pytest.approx(0.5) and half.facts is None
-    assert not gap.earned and gap.missing_modules == (path_modules(COURSE, group)[-1],)
+    assert not gap.earned and gap.missing_modules == (PATHS[group][-1],)
 
 
 def test_a_groups_path_follows_its_target_levels():
     """Groups with lower targets get no more modules than those with higher ones, in course order."""
     order = [m.id for m in COURSE.modules]
     for group in GROUPS:
-        path = path_modules(COURSE, group)
+        path = PATHS[group]
         assert path and list(path) == sorted(path, key=order.index)
 
 

@@ -34,12 +34,20 @@ class Standing:
     facts: CertificateFacts | None
 
 
-def path_modules(course: Course, group: str) -> tuple[str, ...]:
-    """The modules of a group's path, in course order: those with graded cells in its edition."""
+def group_paths(course: Course) -> dict[str, tuple[str, ...]]:
+    """Each group's path: the course's modules (not placement tests) with graded cells in its edition."""
     exercises = exercise_table(course)
     reach = exercises_in_reach(course, exercises[exercises["kind"] == "module"])
-    held = set(reach.loc[reach["group"] == group, "module"].astype(str))
-    return tuple(module.id for module in course.modules if module.id in held)
+    paths = {}
+    for group in course.framework.group_ids:
+        held = set(reach.loc[reach["group"] == group, "module"].astype(str))
+        paths[group] = tuple(module.id for module in course.modules if module.id in held)
+    return paths
+
+
+def path_modules(course: Course, group: str) -> tuple[str, ...]:
+    """The modules of one group's path, in course order."""
+    return group_paths(course)[group]
 
 
 def standings(
@@ -55,10 +63,11 @@ def standings(
     report = build_report(course, scores, roster, unit=unit, group=group)
     issued_on = (issued or date.today()).isoformat()
     submitted = _submitted_modules(scores)
+    paths = group_paths(course)
     result = []
     for row in report.learners.itertuples(index=False):
         learner_id, learner_group = str(row.learner_id), str(row.group)
-        path = path_modules(course, learner_group)
+        path = paths[learner_group]
         missing = tuple(m for m in path if m not in submitted.get(learner_id, set()))
         score = float(row.score)
         earned = bool(path) and not missing and score >= course.info.pass_mark

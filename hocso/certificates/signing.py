@@ -15,15 +15,14 @@ import base64
 import binascii
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from hocso.config import Course, data_home
+from hocso import keys
+from hocso.config import Course
 from hocso.errors import HocsoError
 
 PREFIX = "HS1"
@@ -76,44 +75,27 @@ class CertificateFacts:
         )
 
 
+def key_name(course: Course) -> str:
+    return f"{course.id}-certificates"
+
+
 def key_path(course: Course) -> Path:
     """Where the course's signing key lives: the runtime home, outside any repository."""
-    return data_home() / "keys" / f"{course.id}-certificates.ed25519.pem"
+    return keys.key_path(key_name(course))
 
 
 def signing_key(course: Course) -> Ed25519PrivateKey:
     """The course's private key, made on first use (folder 0700, file 0600)."""
-    path = key_path(course)
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise HocsoError(f"{path} is not an Ed25519 private key; move it away to make a new one")
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
-    return key
+    return keys.private_key(key_name(course))
 
 
 def public_key_pem(course: Course) -> str:
     """The public half, to hand to whoever verifies certificates on another machine."""
-    public = signing_key(course).public_key()
-    return public.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return keys.public_pem(signing_key(course))
 
 
 def load_public_key(pem: str | bytes) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem.encode() if isinstance(pem, str) else pem)
-    if not isinstance(key, Ed25519PublicKey):
-        raise HocsoError("the public key is not an Ed25519 key")
-    return key
+    return keys.load_public_key(pem)
 
 
 def sign(facts: CertificateFacts, key: Ed25519PrivateKey) -> str:
