@@ -21,7 +21,8 @@ _TLD = r"(?:com|vn|net|org|edu|gov|info|io|me|biz|co|uk|us|jp|kr|cn|de|fr)"
 _BARE_AT = re.compile(r"\s(?:at)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|cham|\(\.\)|\[\.\]", re.IGNORECASE)
 _OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[a-z0-9][\w.+-]*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*?{_DOT}{_TLD}(?![\w])", re.IGNORECASE
+    rf"(?<![\w.+-])[a-z0-9][\w.+-]*(?:{_DOT}[a-z0-9][\w+-]*)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![\w])",
+    re.IGNORECASE,
 )
 _PASSWORD = re.compile(
     r"(?:mật khẩu|mat khau|\bmk\b|password|passwd|\bpass\b|\bpwd\b|\bpw\b|passphrase|cụm mật khẩu)"
@@ -52,7 +53,7 @@ _NAME_CUE = re.compile(
     r"(?:\bten (?:cua )?(?:toi|em|minh|con|chau|anh|chi|me|bo|vo|chong)(?: la)?|"
     r"\b(?:toi|em|minh|con|chau) ten(?: la)?|\bho (?:va )?ten(?: (?:nguoi nhan|nguoi gui|day du|cua (?:toi|em|minh)))?|"
     r"\bten (?:day du|nguoi nhan|nguoi gui|chu tai khoan)|\bchu tai khoan|"
-    r"\bnguoi (?:nhan|gui)\s*:|\bmy (?:full )?name is|\bmy name's|\bmy name\s*[,:]|\bfull name|\bname\s*:|"
+    r"\bnguoi (?:nhan|gui)\s*:|\bmy (?:full )?name is|\bmy name's|\bmy name\s*[,:]|\bfull name|(?:^|[\n;,.(])\s*name\s*:|"
     r"\bi am called|\bi'm called)"
     r"\s*[:\-–]?\s*",
     re.IGNORECASE,
@@ -109,7 +110,8 @@ _NAME_STOP = frozenset(
 # Addresses: house-level parts anchor an address; wards, districts, provinces and place names extend it.
 _NAME_WORD = r"(?:[A-Z][\w]*|\d+[A-Za-z]?)"
 _PLACE = r"[A-Z][\w]*(?:[ .](?:[A-Z][\w]*|\d+))*"
-_HOUSE = r"(?:(?i:so nha|so)\s+)?\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*"
+# a house number, not a date ("từ 1/3/2025 Tổng cục Thuế") or a decree number ("13/2023")
+_HOUSE = r"(?:(?i:so nha|so)\s+)?(?!\d{1,2}/(?:\d{1,2}/)?(?:19|20)\d{2}(?!\d))\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*"
 _LANE = r"(?i:ngo|ngach|hem|kiet|alley|lane)\s+\d+[A-Za-z]?(?:/\d+)*"
 _STREET_WORD = r"(?i:duong|pho|dai lo)"
 _STREET_SUFFIX = r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Highway)"
@@ -122,7 +124,7 @@ _STRONG_SMALL = r"(?i:thon|ap|xom|to dan pho|khu pho|khom|can ho|toa nha|chung c
 _AMBIGUOUS_SMALL = frozenset({"to", "tang", "lo", "phong"})
 _STREET = rf"(?:(?:{_STREET_WORD}\s+)?{_PLACE}(?:\s+{_STREET_SUFFIX})?)"
 _ANCHOR = re.compile(
-    rf"(?<![\w/.-])(?:{_HOUSE}\s+(?:{_LANE}\s*,?\s*)?{_STREET}|{_HOUSE}\s+{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)"
+    rf"(?<![\w/.-])(?:(?:{_LANE}\s*,?\s*)+{_STREET}|{_HOUSE}\s+(?:{_LANE}\s*,?\s*)?{_STREET}|{_HOUSE}\s+{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)"
 )
 _PART = re.compile(
     rf"(?:\s*,\s*|\s+)(?:{_UNIT}\s*{_NAME_WORD}(?:\s+{_NAME_WORD})*|{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*"
@@ -168,7 +170,7 @@ def emails(text: str, folded: str) -> list[Span]:
 def passwords(text: str, folded: str) -> list[Span]:
     items = []
     for match in _PASSWORD.finditer(text):
-        secret = match.group("secret").rstrip(".,;!?)")
+        secret = match.group("secret").rstrip(".,;?)")  # "!" is often part of a password
         if secret.lower() in _NOT_SECRET or secret.startswith("["):
             continue
         if match.group("soft") is not None and not _looks_like_a_password(secret):
@@ -241,6 +243,8 @@ def addresses(text: str, folded: str) -> list[Span]:
         before = folded[max(0, start - 25) : start]
         strong = _STRONG_ANCHOR.search(anchor.group()) or _ADDRESS_CUE.search(before)
         if strong or (parts >= 2 and not _WEAK_SMALL.match(anchor.group())):
+            if items and re.fullmatch(r"\s*,\s*", folded[items[-1].end : start]):
+                start = items.pop().start  # "Apt 502, 33 Hai Ba Trung St": one address, not two
             items.append(Span("address", start, end))
     return items
 
