@@ -40,6 +40,11 @@ from hocso.roster import RosterError, default_roster_path, load_roster
 )
 @click.option("--module", default=None, help="Only the exercises of this module (e.g. m04).")
 @click.option(
+    "--modules",
+    default=None,
+    help="Count these modules, comma-separated (e.g. m04,m06); default: those with submissions so far.",
+)
+@click.option(
     "--format",
     "format_",
     type=click.Choice(FORMATS),
@@ -68,6 +73,7 @@ def report(
     unit: str | None,
     group: str | None,
     module: str | None,
+    modules: str | None,
     format_: str,
     out: Path | None,
     language: str | None,
@@ -80,11 +86,17 @@ def report(
     gain. A module shows its target level for a group when the learner scores at least the course's
     pass mark on it, one level less from half the pass mark, nothing below that.
 
+    Only the modules given so far count (those with submissions, or --modules); answers awaiting an
+    instructor's grading count neither as 0 nor in the maximum. The target is the framework's; a
+    learner is below it when under what the counted modules asked for, and what they did not ask for
+    yet is shown as "not yet assessed up to the target".
+
     \b
     Examples:
         hocso report --roster roster.csv
         hocso report --unit "Đại đội 1" --format xlsx --out dd1.xlsx
         hocso report --group citizens --format pdf --language en
+        hocso report --modules m04,m06
     """
     course = load_course(course_path)
     lang = language or course.info.default_language
@@ -94,7 +106,8 @@ def report(
     roster = load_roster(path, course)
     url = gradebook or gradebook_url(course)
     scores = load_scores(course, url)
-    result = build_report(course, scores, roster, unit=unit, group=group, module=module)
+    chosen = [m.strip() for m in modules.split(",") if m.strip()] if modules else None
+    result = build_report(course, scores, roster, unit=unit, group=group, module=module, modules=chosen)
     target = out or Path("competence-report" if format_ == "csv" else f"competence-report.{format_}")
     written = write_report(result, format_, target, lang, gradebook=url)  # type: ignore[arg-type]
     click.echo(t("reports.cli.written", lang, path=written))

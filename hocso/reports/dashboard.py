@@ -183,7 +183,7 @@ def _course_missing(error: HocsoError, lang: str) -> widgets.Widget:
 
 def _report_html(report: CompetenceReport, lang: str) -> str:
     profile = report.profile
-    below = int(profile.loc[profile["below_target"], "learner_id"].nunique())
+    below = int(profile.loc[profile["below_target"].astype(bool), "learner_id"].nunique())
     summary = t(
         "reports.html.overview_text",
         lang,
@@ -195,19 +195,42 @@ def _report_html(report: CompetenceReport, lang: str) -> str:
     names = {g.id: g.name(lang) for g in report.course.framework.groups}
     parts = [f"<p class='hocso-dashboard-summary'>{_e(summary)}</p>"]
     figures = [
-        ("levels_heading", plots.level_distribution_chart(profile, lang)),
-        ("below_heading", plots.below_target_heatmap(report.by_group, lang, names)),
+        (
+            "levels_heading",
+            plots.level_distribution_chart(profile, lang),
+            plots.levels_caption(profile, lang),
+        ),
+        (
+            "below_heading",
+            plots.below_target_heatmap(report.by_group, lang, names),
+            plots.below_target_caption(report.by_group, lang, names),
+        ),
     ]
     if report.learners["unit"].nunique() > 1:
-        figures.append(("heatmap_heading", plots.unit_score_heatmap(report.by_unit, lang)))
-    if not report.exercises.empty:
-        figures.append(("exercises_heading", plots.hardest_exercises_chart(report.exercises, lang, count=8)))
+        figures.append(
+            (
+                "heatmap_heading",
+                plots.unit_score_heatmap(report.by_unit, lang),
+                plots.unit_score_caption(report.by_unit, lang),
+            )
+        )
+    if (report.exercises["attempts"] > 0).any():
+        figures.append(
+            (
+                "exercises_heading",
+                plots.hardest_exercises_chart(report.exercises, lang, count=8),
+                plots.exercises_caption(report.exercises, lang, report.course.info.pass_mark),
+            )
+        )
     if not report.gains.empty:
-        figures.append(("gain_heading", plots.gain_histogram(report.gains, lang)))
-    for key, figure in figures:
+        figures.append(
+            ("gain_heading", plots.gain_histogram(report.gains, lang), plots.gain_caption(report.gains, lang))
+        )
+    for key, figure, caption in figures:  # each plot says in words what it shows
         heading = _e(t(f"reports.html.{key}", lang))
         parts.append(
-            f"<h3>{heading}</h3><img alt='{heading}' style='max-width:100%' src='{plots.data_uri(figure)}'>"
+            f"<h3>{heading}</h3><img alt='{_e(caption) or heading}' style='max-width:100%' "
+            f"src='{plots.data_uri(figure)}'><p>{_e(caption)}</p>"
         )
     below_rows = report.below_target.sort_values("gap", ascending=False).head(TABLE_ROWS)
     table = localized_table(below_rows.round(2), lang).to_html(index=False, border=0)

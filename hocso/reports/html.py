@@ -57,21 +57,40 @@ def render_html(report: CompetenceReport, language: str, gradebook: str = "") ->
         _overview(report, lang),
     ]
     profile = report.profile
+    names = _group_names(report, lang)
     if not profile.empty:
         sections += [
-            _figure("heatmap_heading", plots.unit_score_heatmap(report.by_unit, lang), lang),
             _figure(
-                "below_heading",
-                plots.below_target_heatmap(report.by_group, lang, _group_names(report, lang)),
+                "heatmap_heading",
+                plots.unit_score_heatmap(report.by_unit, lang),
+                plots.unit_score_caption(report.by_unit, lang),
                 lang,
             ),
-            _figure("levels_heading", plots.level_distribution_chart(profile, lang), lang),
+            _figure(
+                "below_heading",
+                plots.below_target_heatmap(report.by_group, lang, names),
+                plots.below_target_caption(report.by_group, lang, names),
+                lang,
+            ),
+            _figure(
+                "levels_heading",
+                plots.level_distribution_chart(profile, lang),
+                plots.levels_caption(profile, lang),
+                lang,
+            ),
         ]
+        sections.append(_not_yet_assessed(report, lang))
     if not report.exercises.empty:
-        sections.append(
-            _figure("exercises_heading", plots.hardest_exercises_chart(report.exercises, lang), lang)
-        )
-        sections.append(_table(report.exercises.head(20), lang))
+        caption = plots.exercises_caption(report.exercises, lang, course.info.pass_mark)
+        if (report.exercises["attempts"] > 0).any():
+            sections.append(
+                _figure(
+                    "exercises_heading", plots.hardest_exercises_chart(report.exercises, lang), caption, lang
+                )
+            )
+        else:
+            sections.append(f"<h2>{_e(t('reports.html.exercises_heading', lang))}</h2><p>{_e(caption)}</p>")
+        sections.append(_table(_exercises_shown(report.exercises.head(20), lang), lang))
     sections.append(_gains(report, lang))
     sections += [
         f"<h2>{_e(t('reports.html.group_table', lang))}</h2>",
@@ -104,6 +123,15 @@ def _overview(report: CompetenceReport, lang: str) -> str:
         below=below,
     )
     parts = [f"<h2>{_e(t('reports.html.overview', lang))}</h2>", f"<p>{_e(text)}</p>"]
+    waiting = report.learners["awaiting_points"]
+    if waiting.sum() > 0:
+        note = t(
+            "reports.html.awaiting_note",
+            lang,
+            learners=int((waiting > 0).sum()),
+            points=f"{waiting.sum():g}",
+        )
+        parts.append(f"<p class='note'>{_e(note)}</p>")
     if report.not_on_roster:
         parts.append(
             f"<p class='note'>{_e(t('reports.html.not_on_roster', lang, count=report.not_on_roster))}</p>"
@@ -112,7 +140,11 @@ def _overview(report: CompetenceReport, lang: str) -> str:
     rule = t(
         "reports.html.rule_text", lang, pass_mark=round(pass_mark * 100), half_mark=round(pass_mark * 50)
     )
-    parts += [f"<h2>{_e(t('reports.html.rule_heading', lang))}</h2>", f"<p class='note'>{_e(rule)}</p>"]
+    parts += [
+        f"<h2>{_e(t('reports.html.rule_heading', lang))}</h2>",
+        f"<p class='note'>{_e(rule)}</p>",
+        f"<p class='note'>{_e(t('reports.html.target_rule', lang))}</p>",
+    ]
     names = report.course.framework.competences
     assessed = sorted(profile["competence"].unique()) if not profile.empty else []
     if assessed:
@@ -128,20 +160,42 @@ def _gains(report: CompetenceReport, lang: str) -> str:
     gains = report.gains
     if gains.empty:
         return f"{heading}<p>{_e(t('reports.html.gain_none', lang))}</p>"
-    text = t(
-        "reports.html.gain_text",
-        lang,
-        count=len(gains),
-        mean=f"{gains['gain'].mean() * 100:+.1f}",
-        normalized=f"{gains['normalized_gain'].median():.2f}",
-    )
+    text = plots.gain_caption(gains, lang)
     figure = plots.data_uri(plots.gain_histogram(gains, lang))
     return f"{heading}<p>{_e(text)}</p><figure><img alt='{_e(t('reports.html.gain_heading', lang))}' src='{figure}'></figure>"
 
 
-def _figure(heading_key: str, figure: object, lang: str) -> str:
+def _figure(heading_key: str, figure: object, caption: str, lang: str) -> str:
+    """A plot under its heading, with what it shows in words (as its caption and its alt text)."""
     heading = t(f"reports.html.{heading_key}", lang)
-    return f"<h2>{_e(heading)}</h2><figure><img alt='{_e(heading)}' src='{plots.data_uri(figure)}'></figure>"  # type: ignore[arg-type]
+    image = f"<img alt='{_e(caption)}' src='{plots.data_uri(figure)}'>"  # type: ignore[arg-type]
+    return f"<h2>{_e(heading)}</h2><figure>{image}<figcaption>{_e(caption)}</figcaption></figure>"
+
+
+def _not_yet_assessed(report: CompetenceReport, lang: str) -> str:
+    """Group x competence where the counted modules ask for less than the framework's target."""
+    profile = report.profile
+    short = profile.loc[
+        ~profile["target_assessed"].astype(bool), ["group", "competence", "assessed_to", "target"]
+    ]
+    if short.empty:
+        return ""
+    table = short.drop_duplicates().sort_values(["group", "competence"], ignore_index=True)
+    names = _group_names(report, lang)
+    table["group"] = table["group"].map(lambda g: names.get(str(g), str(g)))
+    return (
+        f"<h2>{_e(t('reports.html.not_assessed_heading', lang))}</h2>"
+        f"<p>{_e(t('reports.html.not_assessed_text', lang))}</p>" + _table(table, lang)
+    )
+
+
+def _exercises_shown(exercises: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The exercise table with "awaiting grading" where a cell has no result yet (not an empty 0)."""
+    shown = exercises.copy()
+    waiting = shown["attempts"] == 0
+    for column in ("mean_score", "fail_rate"):
+        shown[column] = shown[column].astype(object).where(~waiting, t("reports.html.awaiting", lang))
+    return shown
 
 
 def _table(frame: pd.DataFrame, lang: str) -> str:
@@ -149,7 +203,9 @@ def _table(frame: pd.DataFrame, lang: str) -> str:
         return f"<p>{_e(t('reports.html.empty', lang))}</p>"
     shown = frame.head(HTML_ROW_LIMIT)
     formatters = {c: _percent for c in shown.columns if c in PERCENT_COLUMNS}
-    formatters |= {c: _yes_no for c in shown.columns if c == "below_target"}
+    # a learner's below_target is yes/no; a group's or unit's is a count of learners, shown as a number
+    formatters |= {c: _yes_no for c in shown.columns if c == "below_target" and shown[c].dtype == bool}
+    formatters |= {c: _check for c in shown.columns if c == "target_assessed"}
     formatted = shown.copy()
     for column, formatter in formatters.items():
         formatted[column] = shown[column].map(formatter)
@@ -164,11 +220,17 @@ def _table(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _percent(value: object) -> str:
+    if isinstance(value, str):  # already words ("awaiting grading")
+        return value
     return "" if pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
 
 
 def _yes_no(value: object) -> str:
     return "✗" if value else "✓"
+
+
+def _check(value: object) -> str:
+    return "✓" if value else "✗"
 
 
 def _scope(report: CompetenceReport, lang: str) -> str:
@@ -182,7 +244,17 @@ def _scope(report: CompetenceReport, lang: str) -> str:
         parts.append(
             t("reports.html.scope_module", lang, module=report.course.module(report.module).title(lang))
         )
-    return ", ".join(parts) or t("reports.html.scope_all", lang)
+    scope = ", ".join(parts) or t("reports.html.scope_all", lang)
+    if not report.modules:
+        return f"{scope}. {t('reports.html.scope_none', lang)}"
+    counted = t(
+        "reports.html.scope_modules",
+        lang,
+        modules=", ".join(report.modules),
+        count=len(report.modules),
+        total=len(report.course.modules),
+    )
+    return f"{scope}. {counted}"
 
 
 def _group_names(report: CompetenceReport, lang: str) -> dict[str, str]:

@@ -11,13 +11,24 @@ that level:
 
 (`pass_mark` is the course's, 0.6 by default.) A competence's level is the highest level any module
 evidences for it, because the framework's levels are cumulative: showing level 4 shows level 3 too.
-Its target is the learner group's target for the competence's domain (framework.toml). A module not
-submitted evidences nothing and counts 0 of its points. Pre-test modules measure the starting point,
-so they count only in the gain, never in the profile.
+A module not submitted evidences nothing and counts 0 of its points. Pre-test modules measure the
+starting point, so they count only in the gain, never in the profile.
 
-Consequence worth knowing: when a module's target level for a group is below the group's domain
-target, a perfect score still leaves the learner below target; that is the honest reading (the course
-does not assess that level) and shows up in the report as a gap in the course, not in the learner.
+What is counted. A report covers the modules given so far (those with at least one submission in
+the gradebook), or the ones the caller names (`--modules`, `--module`); modules not given yet are
+not counted at all, neither their points nor their competences. A grade that waits for a person
+(a manual answer nobody graded yet) is no result: it is left out of points and max points and
+shown as `awaiting_points`, never as 0.
+
+Targets, one rule. A competence's `target` is always the framework's: the learner group's target
+for the competence's domain (framework.toml), and `gap` is the distance from it. The modules
+counted can evidence at most `assessed_to`, the highest of their target levels for the group in
+that competence. A learner is `below_target` when their level is under what was asked of them up
+to the framework's target: `level < min(target, assessed_to)`. When `assessed_to < target`
+(`target_assessed` false) the course has not yet asked for the framework's level: that is a gap in
+what was given (the report says "not yet assessed up to the target"), not a learner's shortfall.
+So with only m04 counted (leaders' level 4, the framework's 5), a leader with full marks is at
+level 4, not below target, with a gap of 1 to the framework's target not yet assessed.
 """
 
 from __future__ import annotations
@@ -41,9 +52,12 @@ PROFILE_COLUMNS: tuple[str, ...] = (
     "competence",
     "points",
     "max_points",
+    "awaiting_points",
     "score",
     "level",
     "target",
+    "assessed_to",
+    "target_assessed",
     "gap",
     "below_target",
 )
@@ -81,9 +95,9 @@ def competence_profile(
     exercises: pd.DataFrame,
     rule: LevelRule | None = None,
 ) -> pd.DataFrame:
-    """One row per rostered learner x competence the course assesses: PROFILE_COLUMNS.
+    """One row per rostered learner x competence the counted modules assess: PROFILE_COLUMNS.
 
-    `exercises` is `scores.exercise_table(course)`, possibly narrowed (to one module, say).
+    `exercises` is `scores.exercise_table(course)` narrowed to the modules counted.
     """
     rule = rule or LevelRule(course.info.pass_mark)
     graded = exercises[(exercises["kind"] != "pre_test") & exercises["competence"].notna()]
@@ -94,28 +108,34 @@ def competence_profile(
     if parts.empty or learners.empty:
         return pd.DataFrame(columns=list(PROFILE_COLUMNS))
 
-    earned = _points_per_part(scores, graded)
+    keys = ["learner_id", "module", "competence"]
     grid = learners.merge(parts, on="group")
-    grid = grid.merge(earned, on=["learner_id", "module", "competence"], how="left")
-    grid["points"] = grid["points"].fillna(0.0)
+    grid = grid.merge(_points_per_part(scores, graded), on=keys, how="left")
+    grid[["points", "awaiting_points"]] = grid[["points", "awaiting_points"]].fillna(0.0)
+    grid["max_points"] = grid["max_points"] - grid["awaiting_points"]  # what a person still grades
     module_target = _lookup(grid, ["module", "group"], _module_targets(course))
-    fraction = np.divide(
-        grid["points"], grid["max_points"], out=np.zeros(len(grid)), where=grid["max_points"] > 0
-    )
+    has_result = grid["max_points"].to_numpy() > 0
+    fraction = np.divide(grid["points"], grid["max_points"], out=np.zeros(len(grid)), where=has_result)
     grid["level"] = rule.levels(fraction, module_target)
+    grid["assessed_to"] = np.where(has_result, module_target, 0)
 
     profile = grid.groupby(["learner_id", "competence"], as_index=False, sort=False).agg(
-        points=("points", "sum"), max_points=("max_points", "sum"), level=("level", "max")
+        points=("points", "sum"),
+        max_points=("max_points", "sum"),
+        awaiting_points=("awaiting_points", "sum"),
+        level=("level", "max"),
+        assessed_to=("assessed_to", "max"),
     )
     profile = learners.merge(profile, on="learner_id")
-    profile["score"] = profile["points"] / profile["max_points"]
+    profile["score"] = (profile["points"] / profile["max_points"]).where(profile["max_points"] > 0)
     profile["target"] = _lookup(
         profile.assign(domain=profile["competence"].str.split(".").str[0]),
         ["group", "domain"],
         _group_targets(course),
     )
+    profile["target_assessed"] = profile["assessed_to"] >= profile["target"]
     profile["gap"] = (profile["target"] - profile["level"]).clip(lower=0)
-    profile["below_target"] = profile["level"] < profile["target"]
+    profile["below_target"] = profile["level"] < np.minimum(profile["target"], profile["assessed_to"])
     return profile[list(PROFILE_COLUMNS)].sort_values(["learner_id", "competence"], ignore_index=True)
 
 
@@ -167,18 +187,26 @@ def exercises_in_reach(course: Course, exercises: pd.DataFrame) -> pd.DataFrame:
             in_reach(None if pd.isna(level) else int(level), int(targets.get((module, group), 8)))
             for module, level in zip(exercises["module"], exercises["level"], strict=True)
         ]
-        frames.append(exercises[keep].assign(group=group))
+        frames.append(exercises[np.array(keep, dtype=bool)].assign(group=group))  # [] would pick columns
     return pd.concat(frames, ignore_index=True) if frames else exercises.assign(group=pd.Series(dtype=str))
 
 
 def _points_per_part(scores: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame:
+    """Per learner x module x competence: points earned, and max points of grades awaiting a person."""
     keys = ["module", "notebook", "grade_id"]
     known = graded[keys].astype(str)
-    subset = scores[[*keys, "learner_id", "points", "competence"]].astype(
+    subset = scores[[*keys, "learner_id", "points", "max_points", "awaiting", "competence"]].astype(
         {"module": str, "notebook": str, "grade_id": str, "learner_id": str, "competence": "object"}
     )
     subset = subset.merge(known, on=keys)  # only cells the (narrowed) course counts
-    return subset.groupby(["learner_id", "module", "competence"], as_index=False)["points"].sum()
+    awaiting = subset["awaiting"].astype(bool)
+    subset = subset.assign(
+        points=subset["points"].where(~awaiting, 0.0),
+        awaiting_points=subset["max_points"].where(awaiting, 0.0),
+    )
+    return subset.groupby(["learner_id", "module", "competence"], as_index=False)[
+        ["points", "awaiting_points"]
+    ].sum()
 
 
 def _module_targets(course: Course) -> pd.Series:

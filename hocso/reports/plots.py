@@ -2,7 +2,9 @@
 
 Heat maps answer "which unit is weak where" at a glance, where a 20 x 24 table would be read cell by
 cell. Figures are built on `matplotlib.figure.Figure` (no pyplot global state) so they are safe to
-draw from a Voila kernel or a thread.
+draw from a Voila kernel or a thread. Each figure has a `*_caption` that says in words what it shows
+and its most telling value (the page's figcaption and the image's alt text), for a reader who
+cannot see the colours, prints in black and white, or reads the page aloud.
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ from matplotlib.ticker import PercentFormatter
 from hocso.i18n import t
 
 __all__ = [
+    "below_target_caption",
     "below_target_heatmap",
     "data_uri",
+    "exercises_caption",
+    "gain_caption",
     "gain_histogram",
     "hardest_exercises_chart",
     "level_distribution_chart",
+    "levels_caption",
+    "unit_score_caption",
     "unit_score_heatmap",
 ]
 
@@ -113,7 +120,8 @@ def level_distribution_chart(profile: pd.DataFrame, language: str) -> Figure:
 
 
 def hardest_exercises_chart(exercises: pd.DataFrame, language: str, count: int = 12) -> Figure:
-    top = exercises.head(count).iloc[::-1]
+    """The cells most failed, among those with results (a grade awaiting a person is no failure)."""
+    top = exercises[exercises["attempts"] > 0].head(count).iloc[::-1]
     labels = [
         f"{m}/{g} ({c})" for m, g, c in zip(top["module"], top["grade_id"], top["competence"], strict=True)
     ]
@@ -145,3 +153,81 @@ def gain_histogram(gains: pd.DataFrame, language: str) -> Figure:
         axes.set_ylabel(t("reports.html.learners_axis", language))
         axes.legend()
     return figure
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def unit_score_caption(by_unit: pd.DataFrame, language: str) -> str:
+    scored = by_unit.dropna(subset=["mean_score"])
+    if scored.empty:
+        return t("reports.html.heatmap_caption_empty", language)
+    low = scored.loc[scored["mean_score"].idxmin()]
+    high = scored.loc[scored["mean_score"].idxmax()]
+    return t(
+        "reports.html.heatmap_caption",
+        language,
+        unit=low["unit"],
+        competence=low["competence"],
+        score=_percent(low["mean_score"]),
+        best_unit=high["unit"],
+        best_competence=high["competence"],
+        best_score=_percent(high["mean_score"]),
+    )
+
+
+def below_target_caption(
+    by_group: pd.DataFrame, language: str, group_names: dict[str, str] | None = None
+) -> str:
+    if by_group.empty or not (by_group["below_target"] > 0).any():
+        return t("reports.html.below_caption_none", language)
+    top = by_group.loc[by_group["below_target_share"].idxmax()]
+    return t(
+        "reports.html.below_caption",
+        language,
+        group=(group_names or {}).get(str(top["group"]), str(top["group"])),
+        competence=top["competence"],
+        share=_percent(top["below_target_share"]),
+        count=int(top["below_target"]),
+        learners=int(top["learners"]),
+    )
+
+
+def levels_caption(profile: pd.DataFrame, language: str) -> str:
+    none = int((profile["level"] == 0).sum())
+    return t(
+        "reports.html.levels_caption",
+        language,
+        none=none,
+        total=len(profile),
+        top=int(profile["level"].max()) if len(profile) else 0,
+    )
+
+
+def exercises_caption(exercises: pd.DataFrame, language: str, pass_mark: float) -> str:
+    graded = exercises[exercises["attempts"] > 0]
+    waiting = int((exercises["awaiting"] > 0).sum())
+    text = t("reports.html.exercises_caption_empty", language)
+    if not graded.empty:
+        top = graded.iloc[0]
+        text = t(
+            "reports.html.exercises_caption",
+            language,
+            pass_mark=round(pass_mark * 100),
+            exercise=f"{top['module']}/{top['grade_id']}",
+            rate=_percent(top["fail_rate"]),
+        )
+    if waiting:
+        text += " " + t("reports.html.exercises_caption_awaiting", language, count=waiting)
+    return text
+
+
+def gain_caption(gains: pd.DataFrame, language: str) -> str:
+    return t(
+        "reports.html.gain_text",
+        language,
+        count=len(gains),
+        mean=f"{gains['gain'].mean() * 100:+.1f}",
+        normalized=f"{gains['normalized_gain'].median():.2f}",
+    )

@@ -9,6 +9,10 @@ two read-only queries over the same tables take about 1.5 s (bench/report.py mea
 reproduces nbgrader's own `Grade.score` rule: the manual score if a person gave one, else the
 autograder's, plus any extra credit; a cell nobody scored is worth 0. The tests check the result
 against `Gradebook.find_submission(...).score` for real learners.
+
+`awaiting` marks a grade that waits for a person (nbgrader's `needs_manual_grade` with no manual
+score yet, the same rule as formgrader's "needs manual grade" and the export's status): its 0 points
+are not a result, so reports leave it out of scores and show it as awaiting grading.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "points",
     "max_points",
     "competence",
+    "awaiting",
 )
 
 __all__ = ["SCORE_COLUMNS", "GradebookError", "GradebookMissing", "exercise_table", "load_scores"]
@@ -45,7 +50,8 @@ SELECT sa.student_id AS learner_id,
        g.cell_id     AS cell_id,
        CASE WHEN g.manual_score IS NOT NULL THEN g.manual_score + COALESCE(g.extra_credit, 0.0)
             WHEN g.auto_score   IS NOT NULL THEN g.auto_score   + COALESCE(g.extra_credit, 0.0)
-            ELSE 0.0 END AS points
+            ELSE 0.0 END AS points,
+       CASE WHEN g.needs_manual_grade AND g.manual_score IS NULL THEN 1 ELSE 0 END AS awaiting
 FROM grade g
 JOIN submitted_notebook sn   ON g.notebook_id = sn.id
 JOIN submitted_assignment sa ON sn.assignment_id = sa.id
@@ -81,7 +87,7 @@ class GradebookMissing(GradebookError):
 def load_scores(course: Course, gradebook_url: str | None = None) -> pd.DataFrame:
     """Every graded cell of every submission in the gradebook, as SCORE_COLUMNS.
 
-    `gradebook_url` is an SQLAlchemy URL (default: the course's own gradebook). Only scored
+    `gradebook_url` is an SQLAlchemy URL (default: the course's own gradebook). Only
     submissions appear: a learner who never submitted a module has no rows for it (reports count
     that as 0 of the module's points). `competence` comes from the course notebooks' cell metadata;
     a cell the course notebooks do not know (an old assignment) has no competence.
@@ -100,6 +106,7 @@ def load_scores(course: Course, gradebook_url: str | None = None) -> pd.DataFram
         frame[column] = _take_categorical(cells[column], cell.codes)
     frame["points"] = grades["points"].astype("float64").to_numpy()
     frame["max_points"] = cells["max_points"].astype("float64").to_numpy()[cell.codes]
+    frame["awaiting"] = grades["awaiting"].astype(bool).to_numpy()
     return frame[list(SCORE_COLUMNS)]
 
 
@@ -167,7 +174,7 @@ def _read_sqlite(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"{path} is not an nbgrader gradebook (no table {', '.join(sorted(missing))})"
             )
         rows = connection.execute(GRADES_SQL).fetchall()
-        grades = pd.DataFrame(rows, columns=["learner_id", "cell_id", "points"])
+        grades = pd.DataFrame(rows, columns=["learner_id", "cell_id", "points", "awaiting"])
         return grades, pd.read_sql_query(CELLS_SQL, connection)
     except sqlite3.DatabaseError as error:
         raise GradebookError(f"cannot read the gradebook {path}: {error}") from None

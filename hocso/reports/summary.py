@@ -1,11 +1,14 @@
 """The tables instructors and unit leaders ask for, built from the tidy scores and the profile.
 
-`build_report` is the one entry point: it narrows to a unit, group and/or module, then derives every
-table from the same profile so the numbers agree across CSV, XLSX, HTML and the dashboard.
+`build_report` is the one entry point: it counts the modules given so far (or those asked for),
+narrows to a unit, group and/or module, then derives every table from the same profile so the
+numbers agree across CSV, XLSX, HTML and the dashboard. The rules (what is counted, the one target
+rule, grades awaiting a person) are in `hocso.reports.levels`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +32,7 @@ __all__ = [
     "build_report",
     "competence_distribution",
     "exercise_difficulty",
+    "given_modules",
     "learner_summary",
 ]
 
@@ -45,6 +49,7 @@ class CompetenceReport:
     unit: str | None
     group: str | None
     module: str | None
+    modules: tuple[str, ...]  # the modules counted: given so far, or those asked for
     profile: pd.DataFrame  # learner x competence (levels.PROFILE_COLUMNS)
     learners: pd.DataFrame  # one row per learner: overall score, modules submitted, competences below target
     by_unit: pd.DataFrame  # unit x competence distribution
@@ -74,13 +79,18 @@ def build_report(
     unit: str | None = None,
     group: str | None = None,
     module: str | None = None,
+    modules: Sequence[str] | None = None,
 ) -> CompetenceReport:
-    """Narrow to the chosen unit/group/module and compute every table of the report."""
+    """Count the modules given so far (or `modules`, or the one `module`), narrow to the chosen
+    unit/group and compute every table of the report."""
     selected = _narrow_roster(roster, unit, group)
-    exercises = exercise_table(course)
     if module is not None:
-        course.module(module)  # raises CourseConfigError naming the known modules
-        exercises = exercises[exercises["module"] == module]
+        modules = [module]
+    for module_id in modules or ():
+        course.module(module_id)  # raises CourseConfigError naming the known modules
+    counted = tuple(modules) if modules is not None else given_modules(course, scores)
+    exercises = exercise_table(course)
+    exercises = exercises[exercises["module"].isin(counted)]
     ids = set(selected.ids)
     learner_ids = scores["learner_id"].astype(str)
     not_on_roster = int(learner_ids[~learner_ids.isin(set(roster.ids))].nunique())
@@ -92,11 +102,12 @@ def build_report(
         unit=unit,
         group=group,
         module=module,
+        modules=counted,
         profile=profile,
         learners=learner_summary(course, scores, selected, exercises, profile),
         by_unit=competence_distribution(profile, "unit"),
         by_group=competence_distribution(profile, "group"),
-        below_target=profile[profile["below_target"]].drop(columns=["below_target"]).reset_index(drop=True),
+        below_target=profile.loc[profile["below_target"].astype(bool)].drop(columns=["below_target"]).reset_index(drop=True),
         exercises=exercise_difficulty(scores, exercises, rule.pass_mark),
         gains=pre_post_gain(course, scores, selected, exercises),
         not_on_roster=not_on_roster,
@@ -128,60 +139,90 @@ def competence_distribution(profile: pd.DataFrame, by: str) -> pd.DataFrame:
     return table[columns]
 
 
-def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark: float) -> pd.DataFrame:
-    """Each graded cell with how many submitted it, the mean score and the share that failed it, hardest first.
+def given_modules(course: Course, scores: pd.DataFrame) -> tuple[str, ...]:
+    """The course's modules with at least one submission in the gradebook, in course order."""
+    submitted = set(scores["module"].astype(str).unique())
+    return tuple(m.id for m in course.modules if m.id in submitted)
 
-    A cell is failed when it earned less than `pass_mark` of its points.
+
+def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark: float) -> pd.DataFrame:
+    """Each graded cell with how many results it has, the mean score and the share that failed it,
+    hardest first; `awaiting` counts the grades a person has not given yet (not results, not 0).
+
+    A cell is failed when it earned less than `pass_mark` of its points. A cell with no result yet
+    (only awaiting grades) has no fail rate and comes last.
     """
     keys = ["module", "notebook", "grade_id"]
-    columns = [*keys, "competence", "max_points", "attempts", "mean_score", "fail_rate"]
-    rows = scores[[*keys, "points", "max_points"]].astype({k: str for k in keys})
+    columns = [*keys, "competence", "max_points", "attempts", "awaiting", "mean_score", "fail_rate"]
+    rows = scores[[*keys, "points", "max_points", "awaiting"]].astype({k: str for k in keys})
     rows = rows.merge(exercises[[*keys, "competence"]], on=keys)
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    fraction = rows["points"] / rows["max_points"].where(rows["max_points"] > 0)
-    rows = rows.assign(fraction=fraction.fillna(0), failed=fraction.fillna(0) < pass_mark)
+    awaiting = rows["awaiting"].astype(bool)
+    fraction = (rows["points"] / rows["max_points"].where(rows["max_points"] > 0)).fillna(0)
+    rows = rows.assign(
+        fraction=fraction.where(~awaiting),
+        failed=(fraction < pass_mark).astype(float).where(~awaiting),  # NaN: no result, skipped by mean
+        result=~awaiting,
+        awaiting=awaiting,
+    )
     table = (
         rows.groupby([*keys, "competence"], as_index=False)
         .agg(
             max_points=("max_points", "max"),
-            attempts=("points", "size"),
+            attempts=("result", "sum"),
+            awaiting=("awaiting", "sum"),
             mean_score=("fraction", "mean"),
             fail_rate=("failed", "mean"),
         )
         .sort_values(
-            ["fail_rate", "mean_score", *keys], ascending=[False, True, True, True, True], ignore_index=True
+            ["fail_rate", "mean_score", *keys],
+            ascending=[False, True, True, True, True],
+            na_position="last",
+            ignore_index=True,
         )
     )
+    table[["attempts", "awaiting"]] = table[["attempts", "awaiting"]].astype("int64")
     return table[columns]
 
 
 def learner_summary(
     course: Course, scores: pd.DataFrame, roster: Roster, exercises: pd.DataFrame, profile: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per learner: points over the counted modules of their group's edition, modules
-    submitted, competences below target."""
+    """One row per learner: points over the counted modules of their group's edition (grades awaiting
+    a person left out of points and max points, shown as `awaiting_points`), modules submitted,
+    competences below target."""
     counted = exercises_in_reach(course, exercises[exercises["kind"] != "pre_test"])
     keys = ["module", "notebook", "grade_id"]
     learners = roster_frame(roster)
-    rows = scores[["learner_id", *keys, "points"]].astype({"learner_id": str, **{k: str for k in keys}})
+    rows = scores[["learner_id", *keys, "points", "max_points", "awaiting"]].astype(
+        {"learner_id": str, **{k: str for k in keys}}
+    )
     rows = rows.merge(learners[["learner_id", "group"]], on="learner_id")
     rows = rows.merge(counted[[*keys, "group"]], on=[*keys, "group"])
+    awaiting = rows["awaiting"].astype(bool)
+    rows = rows.assign(
+        points=rows["points"].where(~awaiting, 0.0), awaiting_points=rows["max_points"].where(awaiting, 0.0)
+    )
     per_learner = rows.groupby("learner_id").agg(
-        points=("points", "sum"), modules_submitted=("module", "nunique")
+        points=("points", "sum"),
+        awaiting_points=("awaiting_points", "sum"),
+        modules_submitted=("module", "nunique"),
     )
     table = learners.merge(per_learner, left_on="learner_id", right_index=True, how="left")
-    table["points"] = table["points"].fillna(0.0)
+    table[["points", "awaiting_points"]] = table[["points", "awaiting_points"]].fillna(0.0)
     table["modules_submitted"] = table["modules_submitted"].fillna(0).astype("int64")
-    table["max_points"] = table["group"].map(counted.groupby("group")["max_points"].sum()).fillna(0.0)
+    possible = table["group"].map(counted.groupby("group")["max_points"].sum()).fillna(0.0)
+    table["max_points"] = possible - table["awaiting_points"]
     table["score"] = (table["points"] / table["max_points"]).where(table["max_points"] > 0, 0.0)
     below = (
         profile.groupby("learner_id")["below_target"].sum() if not profile.empty else pd.Series(dtype="int64")
     )
     table["competences_below_target"] = table["learner_id"].map(below).fillna(0).astype("int64")
     table["path_done"], table["next_module"] = _path_columns(course, scores, table)
-    columns = ["learner_id", "name", "group", "unit", "points", "max_points", "score", "modules_submitted"]
-    return table[[*columns, "competences_below_target", "path_done", "next_module"]].reset_index(drop=True)
+    columns = ["learner_id", "name", "group", "unit", "points", "max_points", "awaiting_points", "score"]
+    extra = ["modules_submitted", "competences_below_target", "path_done", "next_module"]
+    return table[[*columns, *extra]].reset_index(drop=True)
 
 
 def _path_columns(course: Course, scores: pd.DataFrame, table: pd.DataFrame) -> tuple[list[str], list[str]]:

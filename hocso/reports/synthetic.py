@@ -53,13 +53,29 @@ def build_synthetic_cohort(
     modules: int = 12,
     seed: int = 0,
     submit_rate: float = 0.93,
+    given: tuple[str, ...] | None = None,
+    awaiting_share: float = 0.0,
 ) -> SyntheticCohort:
-    """Write a course (with a pre-test first and a post-test last), a roster and a gradebook under `target`."""
+    """Write a course (with a pre-test first and a post-test last), a roster and a gradebook under `target`.
+
+    `given`: the module ids learners have submitted so far (default: all; every module is released,
+    as an instructor who generates the whole course at once). `awaiting_share`: the share of manual
+    answers nobody has graded yet (needs_manual_grade, no manual score).
+    """
     course = _write_course(target / "course", framework_file, modules)
     roster_path = _write_roster(target / "roster.csv", course, learners, units, seed)
     url = f"sqlite:///{(target / 'gradebook.db').resolve()}"
-    _write_gradebook(course, load_roster(roster_path, course), url, seed, submit_rate)
+    plan = _Plan(seed, submit_rate, given, awaiting_share)
+    _write_gradebook(course, load_roster(roster_path, course), url, plan)
     return SyntheticCohort(course, roster_path, url)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    seed: int
+    submit_rate: float
+    given: tuple[str, ...] | None
+    awaiting_share: float
 
 
 def _write_course(root: Path, framework_file: Path, modules: int) -> Course:
@@ -133,7 +149,7 @@ def _write_roster(path: Path, course: Course, learners: int, units: int, seed: i
     return path
 
 
-def _write_gradebook(course: Course, roster: Roster, url: str, seed: int, submit_rate: float) -> None:
+def _write_gradebook(course: Course, roster: Roster, url: str, plan: _Plan) -> None:
     from nbgrader.api import Gradebook
 
     from hocso.nbgrader_compat import use_in_process_alembic
@@ -157,7 +173,7 @@ def _write_gradebook(course: Course, roster: Roster, url: str, seed: int, submit
                             cell_type=cell.cell_type,
                         )
                         cells.append((module.id, path.stem, meta["grade_id"], float(meta["points"])))
-    _insert_cohort(Path(url.removeprefix("sqlite:///")), course, roster, cells, seed, submit_rate)
+    _insert_cohort(Path(url.removeprefix("sqlite:///")), course, roster, cells, plan)
 
 
 def _insert_cohort(
@@ -165,10 +181,9 @@ def _insert_cohort(
     course: Course,
     roster: Roster,
     cells: list[tuple[str, str, str, float]],
-    seed: int,
-    submit_rate: float,
+    plan: _Plan,
 ) -> None:
-    rng = np.random.default_rng(seed + 1)
+    rng = np.random.default_rng(plan.seed + 1)
     connection = sqlite3.connect(database)
     ids = {name: aid for aid, name in connection.execute("SELECT id, name FROM assignment")}
     notebooks = {
@@ -190,7 +205,7 @@ def _insert_cohort(
         students.append((learner.learner_id, *learner.name.split(" ", 1)[::-1][:2][::-1]))
         ability = float(np.clip(rng.normal(GROUP_ABILITY.get(learner.group, 0.6), 0.15), 0.02, 1.0))
         for module in course.modules:
-            if rng.random() > submit_rate:
+            if rng.random() > plan.submit_rate or (plan.given is not None and module.id not in plan.given):
                 continue
             submission = uuid.uuid4().hex
             submissions.append((submission, ids[module.id], learner.learner_id))
@@ -206,14 +221,15 @@ def _insert_cohort(
                     )
                 score = float(np.round(np.clip(rng.normal(base, 0.2), 0, 1) * max_points * 2) / 2)
                 manual = grade_id == "ex4"
+                waiting = manual and plan.awaiting_share > 0 and rng.random() < plan.awaiting_share
                 grades.append(
                     (
                         uuid.uuid4().hex,
                         open_notebooks[notebook],
                         cell_ids[(module.id, notebook, grade_id)],
                         None if manual else score,
-                        score if manual else None,
-                        manual and rng.random() < 0.5,
+                        None if waiting else score if manual else None,
+                        waiting or (manual and rng.random() < 0.5),
                     )
                 )
     with connection:

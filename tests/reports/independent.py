@@ -31,6 +31,7 @@ def raw_scores(course: Course, gradebook_url: str) -> pd.DataFrame:
     g = t["grade"].rename(columns={"id": "grade_pk"})
     manual, auto = g["manual_score"].astype(float), g["auto_score"].astype(float)
     g["points"] = manual.where(manual.notna(), auto).fillna(0) + g["extra_credit"].astype(float).fillna(0)
+    g["awaiting"] = g["needs_manual_grade"].astype(bool) & manual.isna()
     sn = t["submitted_notebook"].rename(
         columns={"id": "sn_id", "assignment_id": "sa_id", "notebook_id": "nb_id"}
     )
@@ -60,7 +61,9 @@ def raw_scores(course: Course, gradebook_url: str) -> pd.DataFrame:
     rows["competence"] = [
         competences[k] for k in zip(rows["module"], rows["notebook"], rows["grade_id"], strict=True)
     ]
-    return rows[["learner_id", "module", "notebook", "grade_id", "points", "max_points", "competence"]]
+    return rows[
+        ["learner_id", "module", "notebook", "grade_id", "points", "max_points", "competence", "awaiting"]
+    ]
 
 
 def level_for(fraction: float, module_target: int, pass_mark: float) -> int:
@@ -71,13 +74,19 @@ def level_for(fraction: float, module_target: int, pass_mark: float) -> int:
     return 0
 
 
-def expected_profile(course: Course, raw: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
-    """learner x competence: points, max_points, score, level, target, below_target; loops, not vectorised."""
+def expected_profile(
+    course: Course, raw: pd.DataFrame, roster: pd.DataFrame, modules: set[str] | None = None
+) -> pd.DataFrame:
+    """learner x competence over `modules` (default: every module someone submitted), loops, not
+    vectorised: points, max_points and awaiting_points (grades waiting for a person are no result),
+    score, level, target (the framework's), assessed_to (the highest module target with a result),
+    target_assessed, below_target = level < min(target, assessed_to)."""
     kinds = {m.id: m.kind for m in course.modules}
     module_targets = {m.id: m.target_levels for m in course.modules}
+    counted = set(raw["module"]) if modules is None else modules
     cells = {}  # (module, competence) -> max points, from the notebooks
     for module in course.modules:
-        if module.kind == "pre_test":
+        if module.kind == "pre_test" or module.id not in counted:
             continue
         for path in course.notebook_paths(module):
             for c in json.loads(path.read_text(encoding="utf-8"))["cells"]:
@@ -85,25 +94,33 @@ def expected_profile(course: Course, raw: pd.DataFrame, roster: pd.DataFrame) ->
                 if nbg.get("grade"):
                     key = (module.id, c["metadata"]["hocso"]["competence"])
                     cells[key] = cells.get(key, 0.0) + float(nbg["points"])
-    earned = (
-        raw[raw["module"].map(kinds) != "pre_test"]
-        .groupby(["learner_id", "module", "competence"])["points"]
-        .sum()
-        .to_dict()
-    )
+    earned: dict[tuple[str, str, str], float] = {}
+    waiting: dict[tuple[str, str, str], float] = {}
+    for row in raw.itertuples():
+        if kinds[row.module] == "pre_test":
+            continue
+        key = (row.learner_id, row.module, row.competence)
+        if row.awaiting:
+            waiting[key] = waiting.get(key, 0.0) + row.max_points
+        else:
+            earned[key] = earned.get(key, 0.0) + row.points
     records = []
     for learner in roster.itertuples():
         by_competence: dict[str, list[float]] = {}
-        for (module, competence), max_points in cells.items():
-            points = earned.get((learner.learner_id, module, competence), 0.0)
-            level = level_for(
-                points / max_points, module_targets[module][learner.group], course.info.pass_mark
-            )
-            entry = by_competence.setdefault(competence, [0.0, 0.0, 0])
+        for (module, competence), possible in cells.items():
+            key = (learner.learner_id, module, competence)
+            points, pending = earned.get(key, 0.0), waiting.get(key, 0.0)
+            max_points = possible - pending
+            module_target = module_targets[module][learner.group]
+            level = level_for(points / max_points, module_target, course.info.pass_mark) if max_points else 0
+            entry = by_competence.setdefault(competence, [0.0, 0.0, 0.0, 0, 0])
             entry[0] += points
             entry[1] += max_points
-            entry[2] = max(entry[2], level)
-        for competence, (points, max_points, level) in by_competence.items():
+            entry[2] += pending
+            entry[3] = max(entry[3], level)
+            if max_points:
+                entry[4] = max(entry[4], module_target)
+        for competence, (points, max_points, pending, level, assessed_to) in by_competence.items():
             target = course.framework.group(learner.group).targets[competence.split(".")[0]]
             records.append(
                 (
@@ -113,10 +130,13 @@ def expected_profile(course: Course, raw: pd.DataFrame, roster: pd.DataFrame) ->
                     competence,
                     points,
                     max_points,
-                    points / max_points,
+                    pending,
+                    points / max_points if max_points else float("nan"),
                     level,
                     target,
-                    level < target,
+                    assessed_to,
+                    assessed_to >= target,
+                    level < min(target, assessed_to),
                 )
             )
     columns = [
@@ -126,9 +146,12 @@ def expected_profile(course: Course, raw: pd.DataFrame, roster: pd.DataFrame) ->
         "competence",
         "points",
         "max_points",
+        "awaiting_points",
         "score",
         "level",
         "target",
+        "assessed_to",
+        "target_assessed",
         "below_target",
     ]
     return pd.DataFrame(records, columns=columns).sort_values(["learner_id", "competence"], ignore_index=True)

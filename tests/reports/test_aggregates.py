@@ -171,9 +171,11 @@ def test_an_empty_gradebook_gives_valid_empty_tables(cohort: SyntheticCohort, tm
         pass
     empty = load_scores(cohort.course, url)
     assert empty.empty and list(empty.columns) == list(SCORE_COLUMNS)
-    report = build_report(cohort.course, empty, cohort.roster)
-    assert (report.profile["level"] == 0).all() and report.profile["below_target"].all()
-    assert report.exercises.empty and report.gains.empty
+    report = build_report(cohort.course, empty, cohort.roster)  # nothing given yet: nothing counted
+    assert report.modules == () and report.profile.empty and report.exercises.empty and report.gains.empty
+    assert (report.learners["max_points"] == 0).all()
+    named = build_report(cohort.course, empty, cohort.roster, modules=["m01"])  # given, nobody submitted
+    assert (named.profile["level"] == 0).all() and named.profile["below_target"].all()
     assert "<html" in render_html(report, "vi")
 
 

@@ -71,6 +71,7 @@ def test_a_citizen_is_measured_on_the_citizens_edition() -> None:
                 "points": pts,
                 "max_points": top,
                 "competence": comp,
+                "awaiting": False,
             }
             for learner in ("c1", "t1")
             for gid, pts, top, comp in (("core", 4.0, 4.0, "4.2"), ("any", 1.0, 1.0, "1.2"))
