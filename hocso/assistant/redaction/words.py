@@ -15,8 +15,8 @@ from hocso.assistant.redaction.numbers import BANK_CONTEXT, is_phone
 from hocso.assistant.redaction.report import Kind, Span
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-_AT = r"(?:\s*(?:\(at\)|\[at\]|\{at\}|<at>|\(a\)|\[a\]|\(@\)|\[@\])\s*|\s+(?:at|a cong|a moc)\s+|\s+@\s+)"
-_DOT = r"(?:\s*(?:\(dot\)|\[dot\]|\{dot\}|<dot>|\(\.\)|\[\.\])\s*|\s+(?:dot|cham)\s+|\.)"
+_AT = r"(?:\s*[(\[{<]\s*(?:at|a|@|a cong|a moc)\s*[)\]}>]\s*|\s+(?:at|a cong|a moc)\s+|\s+@\s+)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.|cham)\s*[)\]}>]\s*|\s+(?:dot|cham)\s+|\.)"
 _TLD = r"(?:com|vn|net|org|edu|gov|info|io|me|biz|co|uk|us|jp|kr|cn|de|fr)"
 _BARE_AT = re.compile(r"\s(?:at)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|cham|\(\.\)|\[\.\]", re.IGNORECASE)
