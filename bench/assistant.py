@@ -9,7 +9,12 @@
 2. Throughput: 50 concurrent clients (asyncio + httpx2, one connection each, loopback only) post
    non-streaming completions for a fixed time; requests/s and errors. Anchor: the same clients on
    GET /v1/models (no tutor work), the server's ceiling on this machine.
-Last line: `assistant: p95_ms=<n> rps=<n> errors=<n> ...` (p95_ms is the worse of in-process and HTTP).
+3. Answers: the labelled learner questions of bench/assistant_eval.jsonl (bench/assistant_eval.py) through
+   `Assistant.ask`: top1, decline_precision, leaks, and the latency of each ask.
+The served mode needs the class key (the bench passes one, and a per-minute limit high enough for
+load testing); each load client sends its own learner token, as a classroom's phones would.
+Last line: `assistant: top1=<> decline_precision=<> leaks=<n> p95_ms=<n> rps=<n> errors=<n> ...`
+(p95_ms is the worse of in-process and HTTP).
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from pathlib import Path
 
 import httpx2
 import openai
+from assistant_eval import evaluate, scores
 
 from hocso.assistant.client import Assistant
+from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.tutor import OfflineTutor
 from hocso.config import load_course
 
@@ -44,6 +51,7 @@ QUESTIONS = [
     ("en", "Who won the football match yesterday?"),
 ]
 CLIENTS = 50
+CLASS_KEY = "bench-class-key"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -80,6 +88,12 @@ def start_server(port: int) -> subprocess.Popen[str]:
         str(port),
         "--course",
         str(ROOT),
+        "--class-key",
+        CLASS_KEY,
+        "--per-minute",
+        "1000000",
+        "--daily-quota",
+        "0",
     ]
     process = subprocess.Popen(
         command,
@@ -91,7 +105,11 @@ def start_server(port: int) -> subprocess.Popen[str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            httpx2.get(f"http://127.0.0.1:{port}/v1/models", timeout=1).raise_for_status()
+            httpx2.get(
+                f"http://127.0.0.1:{port}/v1/models",
+                timeout=1,
+                headers={"Authorization": f"Bearer {CLASS_KEY}"},
+            ).raise_for_status()
             return process
         except httpx2.HTTPError:
             time.sleep(0.2)
@@ -104,8 +122,14 @@ async def load(port: int, seconds: float, path: str) -> tuple[int, int, float]:
     url = f"http://127.0.0.1:{port}{path}"
     done = errors = 0
     # clients are made before the clock starts: each builds an SSL context, ~30 ms of CPU
+    tokens = LearnerTokens.from_class_key(CLASS_KEY)
     clients = [
-        httpx2.AsyncClient(timeout=10, limits=httpx2.Limits(max_connections=1)) for _ in range(CLIENTS)
+        httpx2.AsyncClient(
+            timeout=10,
+            limits=httpx2.Limits(max_connections=1),
+            headers={"Authorization": f"Bearer {tokens.mint(f'learner{i}')}"},
+        )
+        for i in range(CLIENTS)
     ]
     stop_at = time.monotonic() + seconds
 
@@ -161,11 +185,15 @@ def main() -> None:
     assistant = Assistant(course=course, settings=course.assistant.model_copy(update={"daily_quota": 0}))
     guarded = timed(lambda lang, q: assistant.ask(q, language=lang), min(rounds, 100))
 
+    judged = evaluate(course)
+    quality = scores(judged)
+    asks = [j.ms for j in judged]
+
     port = free_port()
     server = start_server(port)
     try:
         http_client = openai.OpenAI(
-            base_url=f"http://127.0.0.1:{port}/v1", api_key="bench", max_retries=0, timeout=10
+            base_url=f"http://127.0.0.1:{port}/v1", api_key=CLASS_KEY, max_retries=0, timeout=10
         )
         over_http = timed(
             lambda lang, q: http_client.chat.completions.create(
@@ -202,7 +230,13 @@ def main() -> None:
         f"anchor: GET /v1/models with {CLIENTS} clients: {ceiling:.0f} req/s ({ceiling_errors} errors); completions reach {rps / ceiling:.2f}x of it"
     )
     print(
-        f"assistant: p95_ms={max(p95_in, p95_http):.1f} rps={rps:.0f} errors={errors + ceiling_errors} p95_inproc_ms={p95_in:.1f} p95_http_ms={p95_http:.1f} clients={CLIENTS}"
+        f"answers: {quality['questions']} labelled questions (bench/assistant_eval.jsonl): top1={quality['top1']:.3f} "
+        f"decline_precision={quality['decline_precision']:.3f} decline_recall={quality['decline_recall']:.3f} "
+        f"leaks={quality['leaks']}; ask() p50={statistics.median(asks):.2f} ms p95={percentile(asks, 0.95):.2f} ms"
+    )
+    print(
+        f"assistant: top1={quality['top1']:.3f} decline_precision={quality['decline_precision']:.3f} "
+        f"leaks={quality['leaks']} p95_ms={max(p95_in, p95_http):.1f} rps={rps:.0f} errors={errors + ceiling_errors} p95_inproc_ms={p95_in:.1f} p95_http_ms={p95_http:.1f} clients={CLIENTS}"
     )
 
 

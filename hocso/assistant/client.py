@@ -73,6 +73,8 @@ class AssistantReply:
     fallback_reason: str | None = None
     withheld: bool = False
     model: str | None = None
+    covered: bool = True  # False: the course does not cover the question (the tutor said so)
+    skill: str | None = None  # "scam", "link", "password", "hint" or "declined" when the tutor used one
 
     @property
     def backend_label(self) -> str:
@@ -273,7 +275,16 @@ class Assistant:
         extra = {"hocso": {"language": lang, "graded": hints_only}}
         text, extension = _complete(self._offline, TUTOR_MODEL, messages, extra, on_text)
         citations = tuple(extension.get("citations", ()))
-        return AssistantReply(text, "offline", lang, report, citations, model=TUTOR_MODEL)
+        return AssistantReply(
+            text,
+            "offline",
+            lang,
+            report,
+            citations,
+            model=TUTOR_MODEL,
+            covered=bool(extension.get("covered", True)),
+            skill=extension.get("skill"),
+        )
 
     def _ask_remote(
         self,

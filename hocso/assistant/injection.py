@@ -43,6 +43,12 @@ def find_injection(text: str) -> list[str]:
     return [m.group(0) for m in _INJECTION.finditer(fold_diacritics(text).lower())]
 
 
+def without_injection(text: str) -> str:
+    """The question with its orders to the assistant cut out (folded then), for searching the course."""
+    folded = fold_diacritics(text).lower()
+    return _INJECTION.sub(" ", folded) if _INJECTION.search(folded) else text
+
+
 def looks_like_injection(text: str) -> bool:
     return bool(find_injection(text))
 

@@ -26,8 +26,14 @@ class Passage:
     text: str
     source: str
     module: str | None
-    kind: str  # "notebook", "glossary" or "faq"
+    kind: str  # "lesson", "exercise", "objectives", "references" (notebooks), "glossary" or "faq"
     title: str = ""
+    lesson: str = ""  # the lesson section that teaches it (for an exercise: the one above it)
+
+    @property
+    def quotable(self) -> bool:
+        """Lesson text, glossary and FAQ answer questions; objectives, references and exercises do not."""
+        return self.kind in ("lesson", "glossary", "faq")
 
 
 def load_passages(course: Course | None) -> list[Passage]:
@@ -41,9 +47,33 @@ def load_passages(course: Course | None) -> list[Passage]:
     return passages
 
 
+#: sections that are not lesson text: quoting them answers nothing ("Objectives", "References"),
+#: or hands out an exercise's instructions; a question about an exercise is pointed to the lesson
+_EXERCISE = re.compile(
+    r"^(?:bài tập|exercise|suy ngẫm|reflection|tự kiểm tra|self-check|cách làm bài|how to answer)\b", re.I
+)
+_REFERENCES = re.compile(r"^(?:nguồn tham khảo|references)\b", re.I)
+_OBJECTIVES = re.compile(r"^(?:mục tiêu|objectives)\b", re.I)
+
+
+def section_kind(section: str, body: str) -> str:
+    """ "lesson", "exercise", "objectives" or "references", from the heading and how the text starts."""
+    if _EXERCISE.match(section):
+        return "exercise"
+    if _REFERENCES.match(section):
+        return "references"
+    if _OBJECTIVES.match(body) or _OBJECTIVES.match(section):
+        return "objectives"
+    return "lesson"
+
+
 def notebook_passages(course: Course | None, module_id: str, path: Path) -> list[Passage]:
-    """Language-tagged markdown cells, each cited by module title and the nearest heading above it."""
+    """Language-tagged markdown cells, each cited by module title and the nearest heading above it.
+
+    An exercise's passage keeps, as `lesson`, the lesson section above it: where a hint points.
+    """
     headings: dict[str, str] = {}
+    lessons: dict[str, str] = {}
     passages = []
     for cell in read_cells(path):
         language = cell_language(cell)
@@ -53,12 +83,16 @@ def notebook_passages(course: Course | None, module_id: str, path: Path) -> list
         if found := _HEADING.findall(source):
             headings[language] = _clean(found[0])
         body = _clean(_HEADING.sub("", source))
+        section = headings.get(language, "")
+        kind = section_kind(section, body)
+        if kind == "lesson" and section:
+            lessons[language] = section
         if len(body) < 20:
             continue
-        section = headings.get(language, "")
         citation = _module_title(course, module_id, language) + (f" — {section}" if section else "")
+        lesson = lessons.get(language, "") if kind == "exercise" else section
         for chunk in _chunks(body):
-            passages.append(Passage(language, chunk, citation, module_id, "notebook", section))
+            passages.append(Passage(language, chunk, citation, module_id, kind, section, lesson))
     return passages
 
 
@@ -97,9 +131,38 @@ def _faq(course: Course | None) -> list[Passage]:
     return passages
 
 
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _table_rows(text: str) -> str:
+    """Markdown table rows as plain sentences ("a: b; c"); the header row and the rule go."""
+    lines, out, header_done = text.splitlines(), [], False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not (stripped.startswith("|") and stripped.count("|") >= 2):
+            out.append(line)
+            header_done = False
+            continue
+        if _TABLE_RULE.match(stripped):
+            header_done = True
+            continue
+        is_header = not header_done and index + 1 < len(lines) and _TABLE_RULE.match(lines[index + 1].strip())
+        if is_header:
+            continue
+        cells = [c.strip() for c in stripped.strip("|").split("|") if c.strip()]
+        if cells:
+            out.append(f"{cells[0]}: {'; '.join(cells[1:])}." if len(cells) > 1 else f"{cells[0]}.")
+    return "\n".join(out)
+
+
 def _clean(text: str) -> str:
-    """Markdown marks out, words in: `report_156` and "LD <số> <nội dung>" are quoted as written."""
+    """Plain words from markdown: no quote marks, tables as sentences, no emphasis or code marks;
+    `report_156` and "LD <số> <nội dung>" are quoted as written."""
     text = re.sub(r"^\s*>+\s?", "", text, flags=re.MULTILINE)  # block quotes
+    text = _table_rows(text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # images
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>", "", text)  # html tags, not "<số>"
     text = re.sub(r"[*`]+", "", text)  # emphasis and code marks
     text = re.sub(r"(?<!\w)_+|_+(?!\w)", "", text)  # _emphasis_, never the _ inside an identifier
     return re.sub(r"\s+", " ", text).strip()

@@ -12,6 +12,7 @@ import click
 from hocso.assistant.client import assistant_for
 from hocso.assistant.conversation_log import ConversationLog
 from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, serve_forever
+from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
 from hocso.config import find_course_root, load_course
@@ -53,9 +54,30 @@ def assistant() -> None:
     default=None,
     help=f"The key every client must send (${CLASS_KEY_ENV}); a new one is made and shown when unset.",
 )
+@click.option(
+    "--per-minute",
+    default=ServiceLimits().requests_per_minute,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Questions each client may ask per minute (after a burst of 10).",
+)
+@click.option(
+    "--daily-quota",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Questions per learner (or per address with the class key) per day; default course.toml's; 0 = no limit.",
+)
 @COURSE_OPTION
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, class_key: str | None, course_path: Path | None) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    class_key: str | None,
+    per_minute: float,
+    daily_quota: int | None,
+    course_path: Path | None,
+) -> None:
     """Serve the assistant as an OpenAI-compatible API (POST /v1/chat/completions) behind a class key."""
     language = current_language()
     root = course_path or find_course_root()
@@ -68,7 +90,13 @@ def serve(ctx: click.Context, host: str, port: int, class_key: str | None, cours
         click.echo(t("assistant.cli.port_moved", language, port=port, free=bound_port(sockets)))
     port = bound_port(sockets)
     key = class_key or secrets.token_urlsafe(12)
-    app = classroom_app(ServiceSettings(load_course(root)), key)
+    course = load_course(root)
+    if daily_quota is not None:
+        course = course.model_copy(
+            update={"assistant": course.assistant.model_copy(update={"daily_quota": daily_quota})}
+        )
+    limits = ServiceLimits(requests_per_minute=per_minute)
+    app = classroom_app(ServiceSettings(course, limits), key)
     click.echo(t("assistant.cli.serving", language, url=f"http://{host}:{port}/v1"))
     click.echo(t("assistant.cli.class_key", language, key=key))
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -71,7 +71,7 @@ def test_graded_chat_gives_hints(course: Course) -> None:
     chat = AssistantChat(Assistant(course=course), language="en", graded=True)
     chat.question.value = "How do I check a link before clicking it?"
     chat.send_button.click()
-    assert "hints rather than the solution" in chat.history[-1]["text"]
+    assert "I will not give the answer" in chat.history[-1]["text"]
 
 
 def test_ask_function_and_cell_magic(monkeypatch: pytest.MonkeyPatch, course: Course) -> None:
@@ -95,7 +95,9 @@ def test_public_api_is_what_all_says() -> None:
         "app",
         "client",
         "conversation_log",
+        "answer_filter",
         "errors",
+        "graded_items",
         "hints",
         "injection",
         "knowledge",
