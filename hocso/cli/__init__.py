@@ -19,7 +19,9 @@ COMMANDS: dict[str, str] = {
     "report": "hocso.cli.report:report",
     "assistant": "hocso.cli.assistant:assistant",
     "grade": "hocso.cli.grade:grade",
+    "hub": "hocso.cli.hub:hub",
     "certificate": "hocso.cli.certificate:certificate",
+    "results": "hocso.cli.results:results",
 }
 
 

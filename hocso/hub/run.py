@@ -91,7 +91,7 @@ class RunningHub:
                 self.process.wait()
 
 
-def start_hub(course: Course, timeout: float = 90) -> RunningHub:
+def start_hub(course: Course, timeout: float = 300) -> RunningHub:
     """Run JupyterHub on the prepared runtime home; return once its API answers."""
     state = hub_state()
     settings = course.hub

@@ -21,6 +21,7 @@ from hocso.i18n import t
 
 TEMPLATES = Path(__file__).parent / "templates"
 API_SERVICE = "hocso"  # the token `hocso hub` and its tests use for the hub's REST API
+PROXY_TIMEOUT_SECONDS = 180
 LOGIN_TEXTS = ("title", "first_time", "username", "password", "new_password", "sign_in", "failed", "starting")
 
 
@@ -111,7 +112,12 @@ def configure(c: Any, plan: ClassPlan, state: HubState) -> None:
     c.JupyterHub.cookie_secret_file = str(state.cookie_secret)
     c.JupyterHub.pid_file = str(state.root / "jupyterhub.pid")
     c.ConfigurableHTTPProxy.auth_token = state.proxy_token.read_text(encoding="utf-8").strip()
-    c.ConfigurableHTTPProxy.command = [str(Path(sys.executable).parent / "configurable-http-proxy")]
+    # the Python proxy gives up on the hub after tornado's default 20 s: a class logging in at once on
+    # a loaded 2-core machine took longer (503 on POST /hub/login)
+    c.ConfigurableHTTPProxy.command = [
+        str(Path(sys.executable).parent / "configurable-http-proxy"),
+        f"--proxy-timeout={PROXY_TIMEOUT_SECONDS * 1000}",
+    ]
     c.ConfigurableHTTPProxy.pid_file = str(state.root / "proxy.pid")
     c.JupyterHub.authenticator_class = OneTimeCodeAuthenticator
     c.OneTimeCodeAuthenticator.codes_file = str(state.codes)

@@ -24,6 +24,7 @@ from hocso.config import Course, load_course
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = [f"hv{n:02d}" for n in range(1, 11)]
 INSTRUCTOR = "gv.an"
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "hub"
 
 
 @dataclass
@@ -98,4 +99,6 @@ def hub_class(hub_home: Path) -> Iterator[HubClass]:
     finally:
         holder.hub.stop()  # type: ignore[attr-defined]
         _kill_labs(uids)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the hub's log, for a failure in CI
+        shutil.copy(holder.hub.log, ARTIFACTS / "jupyterhub.log")  # type: ignore[attr-defined]
         remove_unix_users(prepared.plan)
