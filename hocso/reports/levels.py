@@ -40,6 +40,7 @@ import pandas as pd
 
 from hocso.config import Course
 from hocso.editions import in_reach
+from hocso.reports.scores import awaiting_mask
 from hocso.roster import Roster
 
 __all__ = ["PROFILE_COLUMNS", "LevelRule", "competence_profile", "pre_post_gain", "roster_frame"]
@@ -195,9 +196,9 @@ def _points_per_part(scores: pd.DataFrame, graded: pd.DataFrame) -> pd.DataFrame
     """Per learner x module x competence: points earned, and max points of grades awaiting a person."""
     keys = ["module", "notebook", "grade_id"]
     known = graded[keys].astype(str)
-    subset = scores[[*keys, "learner_id", "points", "max_points", "awaiting", "competence"]].astype(
-        {"module": str, "notebook": str, "grade_id": str, "learner_id": str, "competence": "object"}
-    )
+    subset = scores.assign(awaiting=awaiting_mask(scores))[
+        [*keys, "learner_id", "points", "max_points", "awaiting", "competence"]
+    ].astype({"module": str, "notebook": str, "grade_id": str, "learner_id": str, "competence": "object"})
     subset = subset.merge(known, on=keys)  # only cells the (narrowed) course counts
     awaiting = subset["awaiting"].astype(bool)
     subset = subset.assign(

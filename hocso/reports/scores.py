@@ -40,7 +40,14 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "awaiting",
 )
 
-__all__ = ["SCORE_COLUMNS", "GradebookError", "GradebookMissing", "exercise_table", "load_scores"]
+__all__ = [
+    "SCORE_COLUMNS",
+    "GradebookError",
+    "GradebookMissing",
+    "awaiting_mask",
+    "exercise_table",
+    "load_scores",
+]
 
 # nbgrader's Grade.score, in SQL: manual beats auto, extra credit adds to either, unscored is 0. Only the
 # two joins that grow with the cohort run per grade; the cells' names come from the small CELLS_SQL,
@@ -108,6 +115,13 @@ def load_scores(course: Course, gradebook_url: str | None = None) -> pd.DataFram
     frame["max_points"] = cells["max_points"].astype("float64").to_numpy()[cell.codes]
     frame["awaiting"] = grades["awaiting"].astype(bool).to_numpy()
     return frame[list(SCORE_COLUMNS)]
+
+
+def awaiting_mask(scores: pd.DataFrame) -> pd.Series:
+    """Which rows wait for a person; all False for a score table without the column (an older bundle)."""
+    if "awaiting" not in scores:
+        return pd.Series(False, index=scores.index)
+    return scores["awaiting"].fillna(False).astype(bool)
 
 
 def _take_categorical(values: pd.Series, codes: np.ndarray) -> pd.Categorical:

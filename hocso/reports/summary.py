@@ -23,7 +23,7 @@ from hocso.reports.levels import (
     pre_post_gain,
     roster_frame,
 )
-from hocso.reports.scores import exercise_table
+from hocso.reports.scores import awaiting_mask, exercise_table
 from hocso.roster import Roster
 
 __all__ = [
@@ -107,7 +107,9 @@ def build_report(
         learners=learner_summary(course, scores, selected, exercises, profile),
         by_unit=competence_distribution(profile, "unit"),
         by_group=competence_distribution(profile, "group"),
-        below_target=profile.loc[profile["below_target"].astype(bool)].drop(columns=["below_target"]).reset_index(drop=True),
+        below_target=profile.loc[profile["below_target"].astype(bool)]
+        .drop(columns=["below_target"])
+        .reset_index(drop=True),
         exercises=exercise_difficulty(scores, exercises, rule.pass_mark),
         gains=pre_post_gain(course, scores, selected, exercises),
         not_on_roster=not_on_roster,
@@ -154,7 +156,8 @@ def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark
     """
     keys = ["module", "notebook", "grade_id"]
     columns = [*keys, "competence", "max_points", "attempts", "awaiting", "mean_score", "fail_rate"]
-    rows = scores[[*keys, "points", "max_points", "awaiting"]].astype({k: str for k in keys})
+    rows = scores.assign(awaiting=awaiting_mask(scores))[[*keys, "points", "max_points", "awaiting"]]
+    rows = rows.astype({k: str for k in keys})
     rows = rows.merge(exercises[[*keys, "competence"]], on=keys)
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -195,9 +198,10 @@ def learner_summary(
     counted = exercises_in_reach(course, exercises[exercises["kind"] != "pre_test"])
     keys = ["module", "notebook", "grade_id"]
     learners = roster_frame(roster)
-    rows = scores[["learner_id", *keys, "points", "max_points", "awaiting"]].astype(
-        {"learner_id": str, **{k: str for k in keys}}
-    )
+    rows = scores.assign(awaiting=awaiting_mask(scores))[
+        ["learner_id", *keys, "points", "max_points", "awaiting"]
+    ]
+    rows = rows.astype({"learner_id": str, **{k: str for k in keys}})
     rows = rows.merge(learners[["learner_id", "group"]], on="learner_id")
     rows = rows.merge(counted[[*keys, "group"]], on=[*keys, "group"])
     awaiting = rows["awaiting"].astype(bool)

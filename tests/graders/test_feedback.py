@@ -104,6 +104,7 @@ def feedback_pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
         assert {r.learner: r.score for r in summary.results if r.ok} == {"an": 3.0, "binh": 1.0}
         done = CliRunner().invoke(cli, ["grade", "feedback", MODULE, "--course", str(root)])
         assert done.exit_code == 0, done.output
+        assert "Did you mean" not in done.output and "Traceback" not in done.output  # nbgrader's noise
         folder = course_runtime_dir(course) / "feedback"
         pages = {
             learner: (folder / learner / MODULE / NOTEBOOK.replace(".ipynb", ".html")).read_text(
