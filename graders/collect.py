@@ -82,6 +82,7 @@ class CollectReport:
     collected: list[Collected] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # a name several roster learners share
     wrong_module: list[WrongModule] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # junk, other files, answers without a notebook
@@ -109,6 +110,7 @@ class CollectReport:
             for w in self.wrong_module
         ]
         lines += [t("graders.collect.unknown", language, item=item) for item in self.unknown]
+        lines += [t("graders.collect.ambiguous", language, item=item) for item in self.ambiguous]
         lines += [t("graders.collect.unreadable", language, item=item) for item in self.unreadable]
         if self.ignored:
             lines.append(t("graders.collect.ignored", language, count=len(self.ignored)))
@@ -222,7 +224,8 @@ def collect_submissions(
                 learner = _learner(named.hints, roster)
                 module_found, notebook_found = actual or by_name  # type: ignore[misc]
                 if module_found != module.id:
-                    report.wrong_module.append(WrongModule(relative, learner, module_found, notebook_found))
+                    who = learner if isinstance(learner, str) else None
+                    report.wrong_module.append(WrongModule(relative, who, module_found, notebook_found))
                     continue
                 named = replace(named, notebook=notebook_found)
                 if actual is None and not _is_notebook(file.path):
@@ -231,6 +234,9 @@ def collect_submissions(
                 learner = _learner(named.hints, roster)
             else:
                 report.ignored.append(relative)
+                continue
+            if isinstance(learner, tuple):
+                report.ambiguous.append(f"{relative} ({', '.join(learner)})")
                 continue
             if learner is None:
                 report.unknown.append(relative)
@@ -244,14 +250,18 @@ def collect_submissions(
     return report
 
 
-def _learner(hints: tuple[str, ...], roster: Roster | None) -> str | None:
+def _learner(hints: tuple[str, ...], roster: Roster | None) -> str | tuple[str, ...] | None:
+    """The learner id the hints name; the ids of every learner a name fits when it fits several."""
     if roster is None:  # only a plain id, from the file name or its own folder
         first = hints[0] if hints else ""
         return first if _LEARNER_ID.match(first) and not first.startswith(".") else None
+    several: tuple[str, ...] = ()
     for hint in hints:
-        if (learner := roster.find(hint)) is not None:
-            return learner.learner_id
-    return None
+        found = roster.matches(hint)
+        if len(found) == 1:
+            return found[0].learner_id
+        several = several or tuple(learner.learner_id for learner in found)
+    return several or None
 
 
 def _choose(

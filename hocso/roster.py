@@ -128,11 +128,15 @@ class Roster:
         """The one learner `text` names: an id (any case), an e-mail, or a full name written with or
         without diacritics, in any case and spacing, also run together (`nguyenvanan`, Canvas) or
         with the given name first; None when no learner or more than one matches."""
+        found = self.matches(text)
+        return found[0] if len(found) == 1 else None
+
+    def matches(self, text: str) -> tuple[Learner, ...]:
+        """Every learner `text` names (as `find` reads it), in roster order: two learners can share
+        a full name, and a caller should say so rather than pick one."""
         key = name_key(text)
-        if not key:
-            return None
-        found = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
-        return self._by_id[next(iter(found))] if found and len(found) == 1 else None
+        found = (self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))) if key else None
+        return tuple(learner for learner in self._learners if learner.learner_id in (found or ()))
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -415,3 +415,22 @@ def test_a_notebook_of_its_own_is_collected_and_a_damaged_one_is_named(lms_cours
     report = collect_submissions(lms_course, "gw", export)
     assert sorted(c.learner for c in report.collected) == ["an01", "binh"]  # autograde gives the reason
     assert report.unreadable == [f"binh/{WIDGETS}"] and report.wrong_module == []
+
+
+def test_a_name_two_learners_share_is_not_guessed(lms_course, tmp_path: Path, monkeypatch):
+    nb = _released(lms_course, "gw", WIDGETS)
+    export = tmp_path / "export.zip"
+    _zip(
+        export,
+        {f"Nguyễn Văn An_1_assignsubmission_file_/{WIDGETS}": nb, f"an.nguyen2@donvi.vn/{WIDGETS}": nb},
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "learner_id,name,group,unit,email\nhv01,Nguyễn Văn An,staff,u1,an.nguyen@donvi.vn\n"
+        "hv31,Nguyễn Văn An,staff,u2,an.nguyen2@donvi.vn\n",
+        encoding="utf-8",
+    )
+    report = collect_submissions(lms_course, "gw", export, load_roster(roster, lms_course))
+    assert [c.learner for c in report.collected] == ["hv31"]  # the e-mail tells them apart
+    assert report.ambiguous == [f"Nguyễn Văn An_1_assignsubmission_file_/{WIDGETS} (hv01, hv31)"]
+    assert t("graders.collect.ambiguous", "en", item=report.ambiguous[0]) in report.messages("en")
