@@ -72,7 +72,8 @@ class AssistantChat(w.VBox):
         if report.changed:
             self.pending, self._pending_question = report, text
             self.preview.value = (
-                f"<b>{html.escape(report.summary(self.lang))}</b><br><code>{html.escape(report.text)}</code>"
+                f"<b>{html.escape(report.summary(self.lang))}</b> {html.escape(t('assistant.widget.cancel_note', self.lang))}"
+                f"<br><code>{html.escape(report.text)}</code>"
             )
             self._show_preview(True)
             return

@@ -35,10 +35,19 @@ def test_personal_data_shows_a_preview_and_cancel_sends_nothing(chat: AssistantC
     assert chat.preview_box.layout.display is None
     assert "số điện thoại" in chat.preview.value and "[SĐT]" in chat.preview.value
     assert "0912345678" not in chat.preview.value
+    assert "bấm Hủy" in chat.preview.value  # beside the Hủy button it names
     chat.cancel_button.click()
     assert chat.history == [] and chat.pending is None
     assert chat.preview_box.layout.display == "none"
     assert "Đã hủy" in chat.backend.value
+
+
+def test_an_answer_outside_the_chat_names_no_cancel_button(course: Course) -> None:
+    """`ask()` has no Cancel button: its note on what was hidden must not tell the learner to press one."""
+    reply = Assistant(course=course).ask("Số tôi là 0912345678, có bị lộ không?", language="vi")
+    shown = reply._repr_markdown_()
+    assert reply.redaction is not None and "[SĐT]" in reply.redaction.text and "Đã che" in shown
+    assert "Hủy" not in shown and "Cancel" not in shown
 
 
 def test_confirm_sends_the_hidden_version(chat: AssistantChat) -> None:
