@@ -1,0 +1,1 @@
+"""Results that travel from units to the centre: signed bundles (`bundle`) and the centre's store (`centre`)."""
