@@ -178,7 +178,7 @@ def test_a_newer_bundle_replaces_the_units_rows_and_an_older_one_is_refused(unit
 def test_a_class_of_40_for_a_module_fits_in_a_few_kilobytes(units, tmp_path):
     """40 learners with Vietnamese names, every graded cell of one module, a level per competence."""
     cohort, _scores, _roster, bundles = units
-    _key, _path, (learners, points, levels) = next(iter(bundles.values()))
+    _key, _path, (_learners, points, levels) = next(iter(bundles.values()))
     module = sorted(points["module"].unique())[0]
     cells = points[points["module"] == module].drop_duplicates(["notebook", "grade_id"])
     names = [f"Nguyễn Văn Học Viên Số {n}" for n in range(40)]
