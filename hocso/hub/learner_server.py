@@ -10,6 +10,7 @@ the hub account (JUPYTERHUB_USER), never something the learner can change.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -23,6 +24,20 @@ HUB_DECIDES = (
     "--IdentityProvider.token=",
     "--ServerApp.open_browser=",
 )
+
+
+def _assistant_from_hub(server_config: Path) -> None:
+    """Kernels ask the hub's assistant service (hocso.hub.assistant_service) with this lab's hub
+    token; the lab's own in-server assistant is off: this process is the learner's, so guardrails
+    in it would be the learner's to change."""
+    from hocso.assistant.settings import SERVICE_TOKEN_ENV, SERVICE_URL_ENV
+
+    document = json.loads(server_config.read_text(encoding="utf-8"))
+    document["ServerApp"]["jpserver_extensions"]["hocso.assistant.jupyter"] = False
+    server_config.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    if url := os.environ.get("HOCSO_HUB_ASSISTANT"):
+        os.environ[SERVICE_URL_ENV] = url
+        os.environ[SERVICE_TOKEN_ENV] = os.environ.get("JUPYTERHUB_API_TOKEN", "")
 
 
 def main() -> None:
@@ -43,6 +58,7 @@ def main() -> None:
         print(f"hocso: {problem}", file=sys.stderr)
     start_page = write_start_page(space)
     settings = write_lab_config(space.lab_dir, "learner", language, start_page)  # type: ignore[arg-type]
+    _assistant_from_hub(settings.config_dir / "jupyter_server_config.json")
     os.environ.update(lab_environment(settings, dict(os.environ)))
     os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
     arguments = [

@@ -91,13 +91,14 @@ class RunningHub:
                 self.process.wait()
 
 
-def start_hub(course: Course, timeout: float = 300) -> RunningHub:
-    """Run JupyterHub on the prepared runtime home; return once its API answers."""
+def start_hub(course: Course, timeout: float = 300, extra_env: dict[str, str] | None = None) -> RunningHub:
+    """Run JupyterHub on the prepared runtime home; return once its API answers. `extra_env`: for
+    the hub's own process (a remote model's key, which only the assistant service is given)."""
     state = hub_state()
     settings = course.hub
     url = f"http://{settings.ip}:{settings.port}"
     log = state.log_dir / "jupyterhub.log"
-    env = dict(os.environ, HOCSO_HOME=str(data_home()))
+    env = dict(os.environ, **(extra_env or {}), HOCSO_HOME=str(data_home()))
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     command = [
         sys.executable,

@@ -6,12 +6,14 @@ of the hub rebuilds the same accounts, groups, roles and services from the runti
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from hocso.config import HubSettings, load_course
 from hocso.hub.accounts import ClassPlan, formgrade_group
+from hocso.hub.assistant_service import SERVICE as ASSISTANT_SERVICE
 from hocso.hub.codes import OneTimeCodeAuthenticator
 from hocso.hub.formgrader import service_name as formgrader_service
 from hocso.hub.sizing import readiness
@@ -34,6 +36,10 @@ def api_token(state: HubState) -> str:
 
         write_private(path, secrets.token_hex(32))
     return path.read_text(encoding="utf-8").strip()
+
+
+def assistant_port(settings: HubSettings) -> int:
+    return settings.port + 99
 
 
 def formgrader_port(index: int, settings: HubSettings) -> int:
@@ -79,6 +85,19 @@ def services(
                 "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             }
         )
+    first = plan.courses[0]
+    key_env = load_course(first.root).assistant.api_key_env
+    secrets_env = {name: os.environ[name] for name in (key_env, "OPENAI_BASE_URL") if name in os.environ}
+    services.append(
+        {
+            "name": ASSISTANT_SERVICE,
+            "url": f"http://127.0.0.1:{assistant_port(settings)}",
+            "command": [sys.executable, "-m", "hocso.hub.assistant_service"],
+            # the remote model's key reaches this service only, never a learner's lab
+            "environment": {"HOCSO_COURSE": first.root, "HOCSO_HOME": str(state.root.parent), **secrets_env},
+            "timeout": 180,
+        }
+    )
     for index, course in enumerate(plan.courses):
         name = formgrader_service(course.id)
         services.append(
@@ -131,6 +150,10 @@ def configure(c: Any, plan: ClassPlan, state: HubState) -> None:
     c.HocsoSpawner.isolated = plan.isolated
     c.HocsoSpawner.cmd = [sys.executable, "-m", "hocso.hub.learner_server"]
     c.Spawner.default_url = "/lab"
+    # kernels ask the hub's assistant service with the lab's hub token (hocso.hub.learner_server)
+    c.Spawner.environment = {
+        "HOCSO_HUB_ASSISTANT": f"http://127.0.0.1:{settings.port}/services/{ASSISTANT_SERVICE}/v1"
+    }
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 180
     c.JupyterHub.allow_named_servers = True

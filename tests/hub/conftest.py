@@ -24,6 +24,9 @@ from hocso.config import Course, load_course
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = [f"hv{n:02d}" for n in range(1, 11)]
 INSTRUCTOR = "gv.an"
+DAILY_QUOTA = 3
+#: set for the hub (as a unit sets a remote model's key): only the assistant service may see it
+REMOTE_KEY = "sk-hocso-hub-test-not-a-real-key"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "hub"
 
 
@@ -85,13 +88,14 @@ def hub_class(hub_home: Path) -> Iterator[HubClass]:
     shutil.copytree(REPO_ROOT / "notebooks", course_dir / "notebooks")
     toml = course_dir / "course_config" / "course.toml"
     text = toml.read_text(encoding="utf-8").replace("instructors = []", f'instructors = ["{INSTRUCTOR}"]')
+    text = text.replace("daily_quota = 100", f"daily_quota = {DAILY_QUOTA}")
     toml.write_text(text.replace("[hub]", f"[hub]\nport = {free_port()}", 1), encoding="utf-8")
     course = load_course(course_dir)
     rows = "\n".join(f"{learner},Học viên {learner},staff,u1" for learner in LEARNERS)
     roster = parse_roster(f"learner_id,name,group,unit\n{rows}\n", "roster.csv", course.framework.group_ids)
     prepared = prepare_hub([(course, roster)], release=["m04"])
     codes = CodeStore(prepared.state.codes).issue(list(prepared.plan.accounts))
-    hub = start_hub(course)
+    hub = start_hub(course, extra_env={"OPENAI_API_KEY": REMOTE_KEY})
     uids = {pwd.getpwnam(a.unix).pw_uid for a in prepared.plan.accounts.values()}
     holder = HubClass(hub_home, hub_home / "home", course_dir, course, codes, hub, prepared.plan)
     try:
@@ -102,3 +106,68 @@ def hub_class(hub_home: Path) -> Iterator[HubClass]:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the hub's log, for a failure in CI
         shutil.copy(holder.hub.log, ARTIFACTS / "jupyterhub.log")  # type: ignore[attr-defined]
         remove_unix_users(prepared.plan)
+
+
+def run_in_kernel(base: str, token: str, code: str, timeout: float = 300) -> str:
+    """Start a kernel in a learner's lab (`base` = .../user/<name>/), run `code`, return its stdout."""
+    import asyncio
+    import json
+    import uuid
+
+    import httpx
+    import tornado.httpclient
+    import tornado.websocket
+
+    headers = {"Authorization": f"token {token}"}
+    kernel = httpx.post(f"{base}api/kernels", headers=headers, json={"name": "python3"}, timeout=timeout)
+    kernel.raise_for_status()
+    kernel_id = kernel.json()["id"]
+
+    async def execute() -> str:
+        url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
+        socket = await tornado.websocket.websocket_connect(
+            tornado.httpclient.HTTPRequest(url, headers=headers, request_timeout=timeout)
+        )
+        msg_id = uuid.uuid4().hex
+        header = {
+            "msg_id": msg_id,
+            "username": "",
+            "session": uuid.uuid4().hex,
+            "msg_type": "execute_request",
+            "version": "5.3",
+        }
+        content = {
+            "code": code,
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+        }
+        await socket.write_message(
+            json.dumps(
+                {
+                    "header": header,
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": "shell",
+                }
+            )
+        )
+        output: list[str] = []
+        while True:
+            message = json.loads(await asyncio.wait_for(socket.read_message(), timeout))
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                output.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                output.append("ERROR " + message["content"]["ename"] + ": " + message["content"]["evalue"])
+            elif message["msg_type"] == "execute_reply":
+                socket.close()
+                return "".join(output)
+
+    try:
+        return asyncio.run(execute())
+    finally:
+        httpx.delete(f"{base}api/kernels/{kernel_id}", headers=headers, timeout=60)

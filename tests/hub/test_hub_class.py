@@ -217,3 +217,57 @@ def test_restart_mid_class_keeps_work_submissions_and_returns_feedback(hub_class
             feedback = client.get(f"api/contents/{folder}/feedback").json()
             assert feedback.get("type") == "directory" and feedback["content"], (name, feedback)
         assert list(inbound.glob(f"{name}+{MODULE}+*")), f"{name}'s submission is gone"
+
+
+BYPASSES = """
+import json, os
+import hocso.assistant.notebook as notebook
+from hocso.assistant.client import Assistant
+from hocso.assistant.notebook import ask
+
+QUESTION = "Mật khẩu mạnh là gì?"
+seen = {"key_in_kernel": any(name in os.environ for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"))}
+seen["within"] = [ask(QUESTION).text for _ in range(QUOTA)]
+seen["over"] = ask(QUESTION).text
+os.environ["HOCSO_LEARNER"] = os.environ["JUPYTERHUB_USER"] = "someone-else"   # bypass 1: another name
+notebook._assistant = None
+seen["renamed"] = ask(QUESTION).text
+seen["constructed"] = Assistant(learner="someone-else").ask(QUESTION).text  # bypass 2: learner=
+os.environ["HOCSO_ASSISTANT_TOKEN"] = "hocso1.c29tZW9uZQ.0000"                 # bypass 3: a forged token
+seen["forged"] = Assistant().ask(QUESTION).text
+print(json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def test_the_assistant_quota_holds_in_the_hub_service(hub_class: HubClass) -> None:
+    import psutil
+
+    from tests.hub.conftest import DAILY_QUOTA, REMOTE_KEY, run_in_kernel
+
+    cls = hub_class
+    name = LEARNERS[2]
+    spawn(cls, name)
+    out = run_in_kernel(
+        f"{cls.hub.url}/user/{name}/", token(cls, name), BYPASSES.replace("QUOTA", str(DAILY_QUOTA))
+    )
+    seen = json.loads(out.strip().splitlines()[-1])
+    limit_text = f"Bạn đã hỏi đủ {DAILY_QUOTA} câu hôm nay"
+    assert not seen["key_in_kernel"]
+    assert all(limit_text not in text for text in seen["within"]), seen["within"]
+    for bypass in ("over", "renamed", "constructed"):
+        assert limit_text in seen[bypass], (bypass, seen[bypass])
+    assert limit_text not in seen["forged"] and seen["forged"], seen["forged"]  # refused, not answered
+    # the remote key is in the assistant service's process, in no process of the learner's
+    unix = cls.plan.accounts[name].unix  # type: ignore[attr-defined]
+    holders = {"service": False, "learner": False}
+    for process in psutil.process_iter(["cmdline", "username"]):
+        try:
+            environ = process.environ()
+        except psutil.Error:
+            continue
+        if environ.get("OPENAI_API_KEY") == REMOTE_KEY:
+            if "hocso.hub.assistant_service" in " ".join(process.info["cmdline"] or []):
+                holders["service"] = True
+            if process.info["username"] == unix:
+                holders["learner"] = True
+    assert holders == {"service": True, "learner": False}, holders
