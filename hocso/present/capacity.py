@@ -93,23 +93,26 @@ class ClassWarmth:
 
         manager.fill_if_needed = fill_for_the_class
 
-    def warm(self) -> int:
-        """Warm kernels ready now (started, app run) for the app."""
+    def warm(self) -> tuple[int, bool]:
+        """Warm kernels ready now (started, app run) for the app, and whether every kernel the pool
+        was asked for has finished starting (some may have failed: a slow machine times them out)."""
         pool = getattr(self.kernel_manager, "_pools", {}).get(self.app_file, [])
-        return sum(1 for task in pool if task.done() and not task.cancelled() and task.exception() is None)
+        done = [task for task in pool if task.done()]
+        warm = sum(1 for task in done if not task.cancelled() and task.exception() is None)
+        return warm, bool(pool) and len(done) == len(pool)
 
 
 def announce_when_ready(warmth: ClassWarmth, say: Callable[[int, float], None]) -> Callable[[], bool]:
     """A check to run periodically: calls `say(warm, seconds)` once, when the class's kernels are
-    warm; returns True from then on (so the caller can stop checking)."""
+    warm (or all have finished starting, however many made it); True from then on."""
     said = False
 
     def check() -> bool:
         nonlocal said
         if said:
             return True
-        warm = warmth.warm()
-        if warm >= warmth.class_size:
+        warm, settled = warmth.warm()
+        if warm >= warmth.class_size or settled:
             said = True
             say(warm, time.monotonic() - warmth.started_at)
         return said
