@@ -255,3 +255,12 @@ def test_any_phone_number_spelled_out_in_words_is_hidden(phone: str, lang: str, 
 def test_any_obfuscated_email_is_hidden(user: str, at: str, dot: str, domain: str) -> None:
     address = f"{user}{at}{domain}{dot}com"
     assert user not in redact(f"Email của tôi là {address}, có bị lộ không?").text
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "text", ["ngo 1 " * 600, "ngõ 1, " * 500, "a." * 1000 + "!", "my name is " * 350, "1/" * 1500]
+)
+def test_long_repetitive_questions_are_redacted_without_runaway_backtracking(text: str) -> None:
+    """A learner (or an attacker) may paste 4,000 characters: 'ngo 1 ngo 1 …' once took 2^n steps."""
+    assert redact(text[:4000]).text

@@ -21,7 +21,7 @@ _TLD = r"(?:com|vn|net|org|edu|gov|info|io|me|biz|co|uk|us|jp|kr|cn|de|fr)"
 _BARE_AT = re.compile(r"\s(?:at)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|cham|\(\.\)|\[\.\]", re.IGNORECASE)
 _OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[a-z0-9][\w.+-]*(?:{_DOT}[a-z0-9][\w+-]*)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![\w])",
+    rf"(?<![\w.+-])[a-z0-9][\w+-]*(?:{_DOT}[a-z0-9][\w+-]*)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![\w])",
     re.IGNORECASE,
 )
 _PASSWORD = re.compile(
@@ -113,6 +113,7 @@ _PLACE = r"[A-Z][\w]*(?:[ .](?:[A-Z][\w]*|\d+))*"
 # a house number, not a date ("từ 1/3/2025 Tổng cục Thuế") or a decree number ("13/2023")
 _HOUSE = r"(?:(?i:so nha|so)\s+)?(?!\d{1,2}/(?:\d{1,2}/)?(?:19|20)\d{2}(?!\d))\d+[A-Za-z]?(?:/\d+[A-Za-z]?)*"
 _LANE = r"(?i:ngo|ngach|hem|kiet|alley|lane)\s+\d+[A-Za-z]?(?:/\d+)*"
+_LANE_GAP = r"\s*(?:,\s*)?"  # one way to match ", " or " ": "\s*,?\s*" backtracks 2^n times
 _STREET_WORD = r"(?i:duong|pho|dai lo)"
 _STREET_SUFFIX = r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Highway)"
 _UNIT = (
@@ -124,7 +125,7 @@ _STRONG_SMALL = r"(?i:thon|ap|xom|to dan pho|khu pho|khom|can ho|toa nha|chung c
 _AMBIGUOUS_SMALL = frozenset({"to", "tang", "lo", "phong"})
 _STREET = rf"(?:(?:{_STREET_WORD}\s+)?{_PLACE}(?:\s+{_STREET_SUFFIX})?)"
 _ANCHOR = re.compile(
-    rf"(?<![\w/.-])(?:(?:{_LANE}\s*,?\s*)+{_STREET}|{_HOUSE}\s+(?:{_LANE}\s*,?\s*)?{_STREET}|{_HOUSE}\s+{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)"
+    rf"(?<![\w/.-])(?:(?:{_LANE}{_LANE_GAP})+{_STREET}|{_HOUSE}\s+(?:{_LANE}{_LANE_GAP})?{_STREET}|{_HOUSE}\s+{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*)"
 )
 _PART = re.compile(
     rf"(?:\s*,\s*|\s+)(?:{_UNIT}\s*{_NAME_WORD}(?:\s+{_NAME_WORD})*|{_LANE}|{_SMALL}\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*"
@@ -197,7 +198,7 @@ def dates_of_birth(text: str, folded: str) -> list[Span]:
 def names(text: str, folded: str) -> list[Span]:
     items = []
     for cue in _NAME_CUE.finditer(folded):
-        words = list(_WORD.finditer(text, cue.end()))
+        words = list(_WORD.finditer(text, cue.end(), cue.end() + 120))  # a name is a few words
         taken: list[re.Match[str]] = []
         lower_case = bool(words) and words[0].start() == cue.end() and not words[0].group()[0].isupper()
         if lower_case and not (
