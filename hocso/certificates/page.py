@@ -7,16 +7,14 @@ machine without a network; the PDF is that page printed by headless Chromium.
 from __future__ import annotations
 
 import html
-import subprocess
-import tempfile
 from pathlib import Path
 
 import segno
 
 from hocso.certificates.signing import CertificateFacts, short_reference
+from hocso.chromium import print_pdf
 from hocso.config import Course, LanguageCode
 from hocso.i18n import t
-from hocso.reports.export import CHROMIUM_FLAGS, PdfConversionFailed, PdfConverterMissing, find_chromium
 
 STYLE = """
 @page { size: A4; margin: 14mm; }
@@ -90,31 +88,6 @@ def write_certificate(
     if pdf:
         written.append(print_pdf(html_path, html_path.with_suffix(".pdf"), language, timeout))
     return written
-
-
-def print_pdf(page: Path, pdf_path: Path, language: LanguageCode, timeout: float = 120) -> Path:
-    """The page printed to PDF by headless Chromium (Debian's, found as for reports)."""
-    chromium = find_chromium()
-    if chromium is None:
-        raise PdfConverterMissing(t("reports.cli.no_pdf", language))
-    pdf_path = pdf_path.resolve()
-    with tempfile.TemporaryDirectory(prefix="hocso-pdf-") as scratch:
-        command = [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={scratch}/profile",
-            f"--print-to-pdf={pdf_path}",
-            page.resolve().as_uri(),
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            why = f"timed out after {timeout:g} s"
-            raise PdfConversionFailed(t("reports.cli.pdf_failed", language, reason=why)) from None
-    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        reason = (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1]
-        raise PdfConversionFailed(t("reports.cli.pdf_failed", language, reason=reason))
-    return pdf_path
 
 
 def _e(text: str) -> str:

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "grade": "hocso.cli.grade:grade",
     "hub": "hocso.cli.hub:hub",
     "certificate": "hocso.cli.certificate:certificate",
+    "handout": "hocso.cli.handout:handout",
     "results": "hocso.cli.results:results",
 }
 

@@ -15,6 +15,7 @@ from hocso.course_check.doing_rules import (
     rubric_outside_answers,
     spelling,
 )
+from hocso.course_check.handout_rules import handouts
 from hocso.course_check.notebook_rules import (
     Rule,
     assessed_competences,
@@ -38,6 +39,7 @@ def check_course(course: Course) -> list[Problem]:
     for index, module in enumerate(course.modules):
         problems += _check_module(course, index, module, known)
     problems += framework_coverage(course)
+    problems += handouts(course)
     for app in sorted(course.apps_dir.glob("*.ipynb")) if course.apps_dir.is_dir() else []:
         problems += _check_notebook(
             app, [committed_outputs, nbgrader_metadata, bilingual_text, app_titles, spelling(course.glossary)]

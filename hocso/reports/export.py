@@ -8,17 +8,13 @@ SVG faithfully offline; without Chromium `write_pdf` raises PdfConverterMissing 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from hocso.chromium import HEADLESS_FLAGS
-from hocso.errors import HocsoError
+from hocso.chromium import PdfConversionFailed, PdfConverterMissing, find_chromium, print_pdf
 from hocso.i18n import t
 from hocso.reports.html import localized_table, render_html
 from hocso.reports.summary import CompetenceReport
@@ -37,17 +33,6 @@ __all__ = [
 
 Format = Literal["html", "csv", "xlsx", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "csv", "xlsx", "pdf")
-CHROMIUM_ENV = "HOCSO_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (*HEADLESS_FLAGS, "--no-pdf-header-footer")
-
-
-class PdfConverterMissing(HocsoError):
-    """No Chromium to print the HTML report to PDF."""
-
-
-class PdfConversionFailed(HocsoError):
-    """Chromium ran but produced no PDF."""
 
 
 def write_report(
@@ -97,42 +82,12 @@ def write_html(report: CompetenceReport, path: Path, language: str, gradebook: s
     return path
 
 
-def find_chromium() -> str | None:
-    if env := os.environ.get(CHROMIUM_ENV):
-        return env if Path(env).is_file() else None
-    for name in CHROMIUM_NAMES:
-        if found := shutil.which(name):
-            return found
-    return None
-
-
 def write_pdf(
     report: CompetenceReport, path: Path, language: str, gradebook: str = "", timeout: float = 120
 ) -> Path:
-    chromium = find_chromium()
-    if chromium is None:
-        raise PdfConverterMissing(t("reports.cli.no_pdf", language))
-    path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="hocso-pdf-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="hocso-report-") as scratch:
         page = write_html(report, Path(scratch) / "report.html", language, gradebook)
-        command = [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={scratch}/profile",
-            f"--print-to-pdf={path}",
-            page.as_uri(),
-        ]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise PdfConversionFailed(
-                t("reports.cli.pdf_failed", language, reason=f"timed out after {timeout:g} s")
-            ) from None
-    if not path.is_file() or path.stat().st_size == 0:
-        reason = (result.stderr.strip().splitlines() or [f"exit code {result.returncode}"])[-1]
-        raise PdfConversionFailed(t("reports.cli.pdf_failed", language, reason=reason))
-    return path
+        return print_pdf(page, path, language, timeout)
 
 
 def _exportable(table: pd.DataFrame) -> pd.DataFrame:
