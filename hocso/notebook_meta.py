@@ -11,6 +11,9 @@ a small `cell.metadata.hocso` table:
     self_check  true on a visible-tests cell the learner may run before submitting (never graded).
     level       the framework level (1-8) of an exercise, on each of its cells: a group's edition keeps
                 the cells at or below the module's target level for that group (`hocso.editions`).
+    difficulty  the framework level (1-8) a placement or end-of-course test item is written at, on its
+                autograder test cell (`hocso.placement`). Unlike `level` it never drops a cell from an
+                edition: every group takes the whole test.
     track       "go_further" on the cells of an optional, ungraded coding section.
     rubric      true on a markdown cell holding a reflection's rubric: for graders only, so nbgrader's
                 generate step drops it from every release (`hocso.graders.learner_views`).
@@ -63,6 +66,11 @@ def cell_level(cell: Any) -> int | None:
     return level if isinstance(level, int) and not isinstance(level, bool) else None
 
 
+def cell_difficulty(cell: Any) -> int | None:
+    difficulty = hocso_meta(cell).get("difficulty")
+    return difficulty if isinstance(difficulty, int) and not isinstance(difficulty, bool) else None
+
+
 def cell_track(cell: Any) -> str | None:
     return hocso_meta(cell).get("track")
 
@@ -95,6 +103,7 @@ class Exercise:
     competence: str | None
     manual: bool  # graded by a person (a markdown or solution+grade cell) rather than by tests
     level: int | None = None  # the framework level it assesses; None: every group's edition has it
+    difficulty: int | None = None  # a placement/post-test item's framework level (never an edition filter)
 
 
 def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
@@ -112,6 +121,7 @@ def notebook_exercises(module: Module, notebook_path: Path) -> list[Exercise]:
                 competence=hocso_meta(cell).get("competence"),
                 manual=not is_autograder_test(cell),
                 level=cell_level(cell),
+                difficulty=cell_difficulty(cell),
             )
         )
     return exercises

@@ -1,6 +1,7 @@
 """Learning paths: what each learner group studies, in order, and at which edition.
 
-A group's path is the course's modules in course.toml order (the order they are written to be taken
+A group's path is the course's modules (not the placement and end-of-course tests, `kind` in
+course.toml) in course.toml order (the order they are written to be taken
 in), each at the edition the module's `target_levels` gives that group (`hocso.editions`: exercises
 at or below that level). A module whose edition would hold no graded exercise for the group is left
 out. Each step says which competences that edition assesses, so a path shows, per group, the part
@@ -10,12 +11,12 @@ what comes next from the modules they have submitted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hocso.config.models import Course, Localized
 from hocso.editions import group_level, in_reach
-from hocso.notebook_meta import course_exercises
+from hocso.notebook_meta import Exercise, course_exercises
 
 __all__ = ["LearningPath", "PathProgress", "PathStep", "learning_path", "learning_paths", "path_progress"]
 
@@ -61,15 +62,19 @@ class PathProgress:
         return self.next is None
 
 
-def learning_path(course: Course, group: str) -> LearningPath:
-    """The path of `group` (one of framework.toml's groups; an unknown id is a ValueError naming them)."""
+def learning_path(course: Course, group: str, exercises: Sequence[Exercise] | None = None) -> LearningPath:
+    """The path of `group` (one of framework.toml's groups; an unknown id is a ValueError naming them).
+
+    `exercises` is `course_exercises(course)` when the caller has read it already."""
     if group not in course.framework.group_ids:
         known = ", ".join(course.framework.group_ids)
         raise ValueError(f"unknown learner group {group!r}; framework.toml has: {known}")
     order = list(course.framework.competences)
-    every = course_exercises(course)  # read once: each module's edition is a filter of it
+    every = course_exercises(course) if exercises is None else exercises  # each edition is a filter of it
     steps = []
     for module in course.modules:
+        if module.kind != "module":  # the placement and end-of-course tests measure, they are no step
+            continue
         level = group_level(module, group)
         exercises = [e for e in every if e.module == module.id and in_reach(e.level, level)]
         if level is None or not exercises:
@@ -89,7 +94,8 @@ def learning_path(course: Course, group: str) -> LearningPath:
 
 def learning_paths(course: Course) -> dict[str, LearningPath]:
     """Every group's path, in framework.toml's group order."""
-    return {group: learning_path(course, group) for group in course.framework.group_ids}
+    every = course_exercises(course)
+    return {group: learning_path(course, group, every) for group in course.framework.group_ids}
 
 
 def path_progress(path: LearningPath, submitted: Iterable[str]) -> PathProgress:

@@ -16,8 +16,7 @@ import pandas as pd
 
 from hocso.certificates.signing import CertificateFacts
 from hocso.config import Course
-from hocso.reports.levels import exercises_in_reach
-from hocso.reports.scores import exercise_table
+from hocso.paths import learning_paths
 from hocso.reports.summary import build_report
 from hocso.roster import Roster
 
@@ -35,14 +34,9 @@ class Standing:
 
 
 def group_paths(course: Course) -> dict[str, tuple[str, ...]]:
-    """Each group's path: the course's modules (not placement tests) with graded cells in its edition."""
-    exercises = exercise_table(course)
-    reach = exercises_in_reach(course, exercises[exercises["kind"] == "module"])
-    paths = {}
-    for group in course.framework.group_ids:
-        held = set(reach.loc[reach["group"] == group, "module"].astype(str))
-        paths[group] = tuple(module.id for module in course.modules if module.id in held)
-    return paths
+    """Each group's path (`hocso.paths`): the course's modules, not the placement tests, with graded
+    cells in its edition."""
+    return {group: path.modules for group, path in learning_paths(course).items()}
 
 
 def path_modules(course: Course, group: str) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from hocso.config import CourseConfigError, load_course
 
 def test_committed_course_loads(course) -> None:
     assert course.id == "hocso-101"
-    assert [m.id for m in course.modules] == [f"m{n:02d}" for n in range(1, 19)]
+    assert [m.id for m in course.modules] == [f"m{n:02d}" for n in range(1, 19)] + ["m00", "m99"]
+    assert [m.kind for m in course.modules][-2:] == ["pre_test", "post_test"]  # the placement tests
     assert course.info.default_language in course.info.languages == ("vi", "en")
     # six domains of the Circular plus domain 0 of Decision 757: 24 + 2 competences, 8 levels, 5 groups
     assert [d.code for d in course.framework.domains] == [str(n) for n in range(7)]
