@@ -103,10 +103,13 @@ def test_a_vi_only_course_makes_no_english_page(course: Course, tmp_path: Path) 
     assert not tmp_path.joinpath("m04-en.html").exists()
 
 
-def test_check_flags_a_missing_handout_and_a_missing_language(course: Course, tmp_path: Path) -> None:
+def test_check_flags_a_missing_handout_a_missing_language_and_spelling(
+    course: Course, tmp_path: Path
+) -> None:
     for module in ("m01", "m02"):
         (tmp_path / "notebooks" / module).mkdir(parents=True)
-    (tmp_path / "notebooks" / "m02" / "handout.toml").write_text("[vi]" + GOOD_TEXT, encoding="utf-8")
+    text = GOOD_TEXT.replace('remember = "h"', 'remember = "Gọi ngân hàng khoá tài khoản"')
+    (tmp_path / "notebooks" / "m02" / "handout.toml").write_text("[vi]" + text, encoding="utf-8")
     problems = handouts(course.model_copy(update={"root": tmp_path}))
     rendered = [p.render(tmp_path) for p in problems]
     assert any(
@@ -117,6 +120,7 @@ def test_check_flags_a_missing_handout_and_a_missing_language(course: Course, tm
         line.startswith("notebooks/m02/handout.toml: [en]: the handout has no text in en")
         for line in rendered
     )
+    assert any(line.startswith("notebooks/m02/handout.toml: vi.remember: writes 'khoá'") for line in rendered)
     assert not any("m03" in line for line in rendered)  # no folder: the module rules report that
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from hocso.config.models import Course
+import re
+from pathlib import Path
+
+from hocso.config.models import Course, Glossary
 from hocso.course_check.problems import Problem
-from hocso.handouts import HANDOUT_FILE, HandoutError, handout_path, load_handout
+from hocso.handouts import HANDOUT_FILE, Handout, HandoutError, handout_path, load_handout
 
 
 def handouts(course: Course) -> list[Problem]:
@@ -30,6 +33,7 @@ def handouts(course: Course) -> list[Problem]:
         except HandoutError as error:
             problems += [Problem(path, p.key, p.message, "fix the field") for p in error.problems]
             continue
+        problems += _spelling(course.glossary, handout, path)
         missing = [lang for lang in course.info.languages if handout.text(lang) is None]
         if missing:
             problems.append(
@@ -40,4 +44,33 @@ def handouts(course: Course) -> list[Problem]:
                     "add the part with the same fields as the other language",
                 )
             )
+    return problems
+
+
+def _spelling(glossary: Glossary, handout: Handout, path: Path) -> list[Problem]:
+    """A handout follows the course's spelling too (course_config/glossary.toml), like the notebooks."""
+    text = handout.vi
+    if text is None:
+        return []
+    fields = {
+        "vi.title": [text.title],
+        "vi.rules": list(text.rules),
+        "vi.red_flags": list(text.red_flags),
+        "vi.what_to_do": list(text.what_to_do),
+        "vi.remember": [text.remember],
+        "contacts": [contact.vi for contact in handout.contacts],
+    }
+    problems = []
+    for wrong, right in glossary.discouraged().items():
+        pattern = re.compile(rf"(?<!\w){re.escape(wrong)}(?!\w)")
+        for field, lines in fields.items():
+            if any(pattern.search(line) for line in lines):
+                problems.append(
+                    Problem(
+                        path,
+                        field,
+                        f"writes {wrong!r}",
+                        f"the course writes {right!r} (course_config/glossary.toml)",
+                    )
+                )
     return problems
