@@ -112,10 +112,12 @@ def spawn_class(url: str, headers: dict[str, str], names: list[str], uids: set[i
     api = f"{url}/hub/api"
     started = time.monotonic()
     up: dict[str, float] = {}
+    retries: list[str] = []
 
     def one(name: str) -> None:
         response = httpx.post(f"{api}/users/{name}/server", headers=headers, timeout=300)
-        if response.status_code == 429:  # the hub's concurrent spawn cap: wait as a learner would
+        if response.status_code in (429, 503):  # the spawn cap, or a hub too busy: wait as a learner would
+            retries.append(f"{name}:{response.status_code}:{response.text[:80]}")
             time.sleep(float(response.headers.get("Retry-After", 5)))
             return one(name)
         response.raise_for_status()
@@ -137,6 +139,8 @@ def spawn_class(url: str, headers: dict[str, str], names: list[str], uids: set[i
         "ready_s": round(ready, 1),
         "spawns_per_min": round(len(names) / max(up.values()) * 60, 1),
         "mb_per_learner": round(uss / len(names) / 2**20, 1),
+        "retried_spawns": len(retries),
+        "first_retry": retries[0] if retries else "",
     }
 
 
@@ -265,6 +269,9 @@ def main() -> None:
         print(f"anchor: {results['anchor']}", flush=True)
     finally:
         remove_unix_users(prepared.plan)
+        for log in (home / "hub" / "logs" / "jupyterhub.log", base / "anchor" / "anchor.log"):
+            if log.exists():  # kept for a look after a failed or odd run
+                shutil.copy(log, Path(tempfile.gettempdir()) / f"hocso-bench-hub-{log.name}")
         shutil.rmtree(base, ignore_errors=True)
     hocso, plain = results["hocso"], results["anchor"]
     print(
