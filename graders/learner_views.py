@@ -77,6 +77,8 @@ class LearnerFeedbackPage(Preprocessor):
         for cell in nb.cells:
             if cell.cell_type == "code":
                 cell.outputs = learner_outputs(cell.get("outputs", []), lang)
+                if _is_check(cell):  # its bare return value is nbgrader's partial credit, shown as the score
+                    cell.outputs = [o for o in cell.outputs if not _is_number(o)]
             view = _cell_view(cell, lang, counters, awaiting)
             if view is not None:
                 cell.metadata["hocso_feedback"] = view
@@ -125,6 +127,21 @@ def learner_outputs(outputs: list[Any], lang: str) -> list[Any]:
     if widget and not kept:
         kept.append(new_output("stream", name="stdout", text=t("feedback.cell.interactive", lang) + "\n"))
     return kept
+
+
+def _is_check(cell: Any) -> bool:
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _is_number(output: Any) -> bool:
+    if output.get("output_type") != "execute_result" or set(output.get("data", {})) != {"text/plain"}:
+        return False
+    try:
+        float(output["data"]["text/plain"])
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def number(value: float, lang: str) -> str:

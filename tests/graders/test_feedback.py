@@ -189,3 +189,31 @@ def test_the_page_opens_offline_in_chromium(feedback_pages, browser):
         assert HIDDEN_TEST not in text and "def add" not in text
     assert t("feedback.cell.check_failed", "vi") in texts["binh"]
     assert t("feedback.failed.todo", "vi") in texts[BROKEN]
+
+
+def test_a_check_cell_shows_its_message_not_its_return_value_or_traceback():
+    from hocso.graders.learner_views import LearnerFeedbackPage
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    cell = new_code_cell(HIDDEN_TEST)
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "grade_id": "t1",
+        "points": 2,
+        "score": 0.5,
+    }
+    cell.outputs = [
+        new_output("stream", name="stdout", text="✅ Đúng\n"),
+        new_output("stream", name="stderr", text=f'File "<cell>", line 1\n    {HIDDEN_TEST}\n'),
+        new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1),
+        new_output("error", ename="AssertionError", evalue="", traceback=[f"----> 1 {HIDDEN_TEST}"]),
+    ]
+    nb, resources = LearnerFeedbackPage(language="vi").preprocess(
+        new_notebook(cells=[cell]), {"nbgrader": {}}
+    )
+    shown = [o.get("text", o.get("data")) for o in nb.cells[0].outputs]
+    assert shown == ["✅ Đúng\n", t("feedback.cell.check_failed", "vi") + "\n"]
+    assert resources["hocso"]["items"][0]["status"] == t(
+        "feedback.cell.points", "vi", score="0,5", max_score="2"
+    )
