@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from hocso.config import LanguageCode, load_course
-from hocso.handouts import FORMATS, write_handouts
+from hocso.config import LANGUAGES, LanguageCode, load_course
+from hocso.handouts import FORMATS, Format, write_handouts
 from hocso.i18n import t
 
 DEFAULTS = write_handouts.__kwdefaults__ or {}  # the CLI's defaults are the API's
@@ -24,7 +24,7 @@ DEFAULTS = write_handouts.__kwdefaults__ or {}  # the CLI's defaults are the API
 )
 @click.option(
     "--language",
-    type=click.Choice(["vi", "en"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language of the pages (default: the course's default language).",
 )
@@ -39,7 +39,11 @@ DEFAULTS = write_handouts.__kwdefaults__ or {}  # the CLI's defaults are the API
     help="Folder for the pages: <module>-<language>.html (and .pdf).",
 )
 def handout(
-    modules: tuple[str, ...], course_path: Path | None, language: LanguageCode | None, format_: str, out: Path
+    modules: tuple[str, ...],
+    course_path: Path | None,
+    language: LanguageCode | None,
+    format_: Format,
+    out: Path,
 ) -> None:
     """One printable A4 page per module (rules, warning signs, whom to call) for learners' families.
 
@@ -54,5 +58,5 @@ def handout(
     chosen = (
         [course.module(m) for m in modules] if modules else [m for m in course.modules if m.kind == "module"]
     )
-    written = write_handouts(course, chosen, language, out, format=format_)  # type: ignore[arg-type]
+    written = write_handouts(course, chosen, language, out, format=format_)
     click.echo(t("handout.cli.written", language, count=len(written), folder=out))
