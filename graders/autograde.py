@@ -18,18 +18,14 @@ submission that cannot be graded loses whatever score an earlier run gave it.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
 import re
 import shutil
-import signal
 import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from hocso.graders.done_marker import (
@@ -39,6 +35,7 @@ from hocso.graders.done_marker import (
     submission_fingerprint,
     write_record,
 )
+from hocso.graders.engines import GradingEngine, LocalEngine
 from hocso.graders.errors import GradingError
 from hocso.graders.fast_execute import FastExecute
 from hocso.graders.sandbox import Limits, missing_protections
@@ -65,7 +62,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
-from hocso.i18n import t
+from hocso.i18n import LANGUAGE_ENV, t
 from hocso.nbgrader_compat import use_in_process_alembic
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
@@ -75,12 +72,20 @@ __all__ = ["DONE_MARKER", "autograde_submissions", "grade_submission", "pending_
 
 @dataclass(frozen=True)
 class GradeSettings:
-    """Everything a worker needs; plain data so it pickles into any process pool."""
+    """Everything a worker needs, in the job (no environment variable): plain data that pickles into
+    any process pool or Dask cluster.
+
+    `runtime_dir` and `db_url` are the course's nbgrader root and gradebook as the caller resolved
+    them (its `HOCSO_HOME`), so a worker whose environment differs grades the same course;
+    `language` is the course language for the reasons a worker writes ("" = the worker's own)."""
 
     config_file: str
     assignment: str
     limits: Limits = field(default_factory=Limits)
     strong_sandbox: bool = True
+    runtime_dir: str = ""
+    db_url: str = ""
+    language: str = ""
 
 
 @dataclass
@@ -102,10 +107,20 @@ class BatchSummary:
     seconds: float = 0.0
 
 
-def nbgrader_config(config_file: str, limits: Limits, strong_sandbox: bool = True) -> Config:
-    """The course's nbgrader config with Execute replaced by the fast, sandboxed executor."""
+def nbgrader_config(
+    config_file: str, limits: Limits, strong_sandbox: bool = True, runtime_dir: str = "", db_url: str = ""
+) -> Config:
+    """The course's nbgrader config with Execute replaced by the fast, sandboxed executor.
+
+    `runtime_dir`, `db_url`: the course root and gradebook to use, whatever the config file derives
+    from this process's environment."""
     path = Path(config_file)
     config = PyFileConfigLoader(path.name, str(path.parent)).load_config()
+    if runtime_dir:
+        config.CourseDirectory.root = runtime_dir
+        config.Exchange.root = str(Path(runtime_dir) / "exchange")
+    if db_url:
+        config.CourseDirectory.db_url = db_url
     config.Autograde.autograde_preprocessors = [
         FastExecute,
         IgnorePattern,
@@ -186,9 +201,15 @@ _converters: dict[tuple[GradeSettings, str], BatchAutograde] = {}
 
 def _converter(settings: GradeSettings) -> BatchAutograde:
     """The converter for these settings, built on first use (forked workers inherit it warm)."""
-    key = (settings, os.environ.get("HOCSO_HOME", ""))  # the course config reads it
+    key = (settings, "" if settings.runtime_dir else os.environ.get("HOCSO_HOME", ""))
     if key not in _converters:
-        config = nbgrader_config(settings.config_file, settings.limits, settings.strong_sandbox)
+        config = nbgrader_config(
+            settings.config_file,
+            settings.limits,
+            settings.strong_sandbox,
+            settings.runtime_dir,
+            settings.db_url,
+        )
         config.CourseDirectory.assignment_id = settings.assignment
         config.Autograde.force = True
         log = logging.getLogger("hocso.graders.autograde.nbgrader")
@@ -324,13 +345,6 @@ def sandbox_for(allow_weak_sandbox: bool) -> bool:
     return not missing
 
 
-def _die_with_grader() -> None:
-    """Pool initializer: a worker ends when the process that started it ends (even by kill -9)."""
-    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:
-        os._exit(1)
-
-
 def autograde_submissions(
     course: Course,
     assignment: str,
@@ -341,15 +355,17 @@ def autograde_submissions(
     allow_weak_sandbox: bool = False,
     force: bool = False,
     on_start: Callable[[int], object] | None = None,
+    engine: GradingEngine | None = None,
 ) -> BatchSummary:
-    """Grade every pending submission of `assignment` (every one, `force`) in a fork-based process pool.
+    """Grade every pending submission of `assignment` (every one, `force`) on `engine` (default: a
+    fork-based pool of `workers` processes on this machine, `LocalEngine`).
 
     `on_start(n)` is called once the module is known to be released, before the first of `n`
     submissions is graded (a progress bar starts there); `on_result` as each one finishes.
 
     `zygotes`: a zygote root the caller started early (the CLI does, before importing nbgrader);
-    otherwise one is started here. Without the strong sandbox this raises GradingError unless
-    `allow_weak_sandbox`.
+    otherwise one is started here (a Dask worker starts its own). Without the strong sandbox this
+    raises GradingError unless `allow_weak_sandbox`.
     """
     course.module(assignment)
     strong = sandbox_for(allow_weak_sandbox) if zygotes is None else zygotes.strong
@@ -364,7 +380,13 @@ def autograde_submissions(
     started = time.monotonic()
     pending, done = pending_learners(course, assignment, force)
     settings = GradeSettings(
-        str(course.config_dir / "nbgrader_config.py"), assignment, limits or Limits(), strong
+        str(course.config_dir / "nbgrader_config.py"),
+        assignment,
+        limits or Limits(),
+        strong,
+        runtime_dir=str(course_runtime_dir(course)),
+        db_url=gradebook_url(course),
+        language=os.environ.get(LANGUAGE_ENV, ""),
     )
     summary = BatchSummary(skipped=done)
     if on_start is not None:
@@ -372,18 +394,15 @@ def autograde_submissions(
     if not pending:
         summary.seconds = time.monotonic() - started
         return summary
-    _converter(settings).prepare()  # once here rather than in every worker
     with contextlib.ExitStack() as stack:
-        if zygotes is None:
-            zygotes = stack.enter_context(ZygoteRoot([str(course_runtime_dir(course))], strong))
-        pool = stack.enter_context(
-            ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork"), initializer=_die_with_grader)
-        )
-        futures = [pool.submit(grade_submission, learner, settings) for learner in pending]
-        for future in as_completed(futures):  # as each finishes: a slow one holds back no other
-            summary.results.append(future.result())
+        if engine is None:
+            engine = stack.enter_context(LocalEngine(workers, zygotes))
+        if engine.forks_from_caller:
+            _converter(settings).prepare()  # once here rather than in every worker
+        for result in engine.run(grade_submission, pending, settings):
+            summary.results.append(result)
             if on_result is not None:
-                on_result(summary.results[-1])
+                on_result(result)
     summary.results.sort(key=lambda result: pending.index(result.learner))
     summary.seconds = time.monotonic() - started
     return summary

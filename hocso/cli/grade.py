@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from hocso.config import Course, LanguageCode, load_course
+from hocso.config import Course, GradingSettings, LanguageCode, load_course
 from hocso.errors import HocsoError
 from hocso.i18n import LANGUAGE_ENV, LANGUAGES, normalize_language, t
 
@@ -112,13 +113,49 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
     click.echo(t("graders.collect.done", count=len(report.collected)))
 
 
+def _grading_settings(
+    course: Course, engine: str | None, scheduler: str | None, workers: int | None
+) -> GradingSettings:
+    """course.toml's [grading], with this command's options over it, validated by the same model."""
+    from pydantic import ValidationError
+
+    chosen = course.grading.model_dump()
+    if scheduler is not None:
+        chosen.update(scheduler=scheduler, engine=engine or "dask")
+    elif engine is not None:
+        chosen.update(engine=engine, scheduler=chosen["scheduler"] if engine == "dask" else None)
+    if workers is not None:
+        chosen.update(workers=workers)
+    try:
+        return GradingSettings.model_validate(chosen)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"--{'.'.join(map(str, e['loc'])) or 'engine'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in error.errors()
+        )
+        raise HocsoError(problems) from None
+
+
 @grade.command()
 @click.argument("module")
 @click.option(
     "--workers",
     type=int,
     default=None,
-    help="Parallel workers (default: CPU cores + 1, so no core idles while a submission sleeps or times out).",
+    help="Parallel workers (default: course.toml [grading] workers, else CPU cores + 1, so no core idles "
+    "while a submission sleeps or times out; with --engine dask and no --scheduler: 2 Dask workers).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where grading runs: local processes, or a Dask cluster (default: course.toml [grading] engine).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Dask scheduler address, tcp://HOST:PORT (implies --engine dask; default: course.toml "
+    "[grading] scheduler, else two Dask workers on this machine).",
 )
 @click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds per cell.")
 @click.option(
@@ -148,6 +185,8 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
 def autograde(
     module: str,
     workers: int | None,
+    engine: str | None,
+    scheduler: str | None,
     cell_timeout: float,
     notebook_timeout: float,
     memory_mb: int,
@@ -187,14 +226,19 @@ def autograde(
 
     course = _course(course_path)
     course.module(module)  # an unknown module is one clear line, before any progress bar
+    grading = _grading_settings(course, engine, scheduler, workers)
     missing = missing_protections()
     if missing and not allow_weak_sandbox:
         raise GradingError(t("graders.autograde.sandbox_missing", missing="; ".join(missing)))
     if missing:
         click.echo(t("graders.autograde.sandbox_weak", missing="; ".join(missing)), err=True)
-    # the process that forks submissions starts first: it warms up on another core meanwhile
-    with ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) as zygotes:
+    # the process that forks submissions starts first: it warms up on another core meanwhile (a Dask
+    # worker starts its own)
+    local = grading.engine == "local"
+    root = ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) if local else None
+    with root or contextlib.nullcontext() as zygotes:
         from hocso.graders.autograde import autograde_submissions
+        from hocso.graders.engines import engine_for
         from hocso.graders.sandbox import Limits
 
         limits = Limits(
@@ -209,17 +253,21 @@ def autograde(
                 tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
             )
 
+        count = grading.workers or ((os.cpu_count() or 1) + 1 if local else 2)
         try:
-            summary = autograde_submissions(
-                course,
-                module,
-                workers or (os.cpu_count() or 1) + 1,
-                limits,
-                on_result=lambda _r: bars[0].update(1),
-                zygotes=zygotes,
-                force=force,
-                on_start=start,
-            )
+            with engine_for(grading.engine, count, grading.scheduler, zygotes) as grading_engine:
+                summary = autograde_submissions(
+                    course,
+                    module,
+                    count,
+                    limits,
+                    on_result=lambda _r: bars[0].update(1),
+                    zygotes=zygotes,
+                    allow_weak_sandbox=allow_weak_sandbox,
+                    force=force,
+                    on_start=start,
+                    engine=grading_engine,
+                )
         finally:
             for bar in bars:
                 bar.close()

@@ -77,6 +77,7 @@ def load_course(path: str | os.PathLike[str] | None = None) -> Course:
         present=course_file.present,
         lab=course_file.lab,
         hub=course_file.hub,
+        grading=course_file.grading,
         modules=course_file.modules,
         framework=framework,
         glossary=glossary or Glossary(),

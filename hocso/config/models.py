@@ -263,6 +263,38 @@ class HubSettings(Strict):
         return names
 
 
+class GradingSettings(Strict):
+    """Where `hocso grade autograde` runs its grading jobs (hocso.graders.engines)."""
+
+    engine: Literal["local", "dask"] = Field(
+        default="local",
+        description="local: worker processes on this machine; dask: the workers of a Dask cluster",
+    )
+    scheduler: str | None = Field(
+        default=None,
+        description="the Dask scheduler, e.g. tcp://10.0.0.5:8786; without it a Dask engine starts "
+        "its own two workers on this machine",
+    )
+    workers: int | None = Field(
+        default=None, ge=1, le=256, description="local worker processes (default: CPU cores + 1)"
+    )
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler_address(cls, address: str | None) -> str | None:
+        if address and not re.fullmatch(r"(tcp|tls)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}", address):
+            raise ValueError(
+                f"{address!r} is not a Dask scheduler address (tcp://HOST:PORT or tls://HOST:PORT)"
+            )
+        return address or None
+
+    @model_validator(mode="after")
+    def _scheduler_needs_dask(self) -> GradingSettings:
+        if self.scheduler and self.engine != "dask":
+            raise ValueError('scheduler is only used with engine = "dask"')
+        return self
+
+
 class CourseInfo(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="nbgrader course id")
     title: Localized
@@ -287,6 +319,7 @@ class CourseFile(Strict):
     present: PresentSettings = PresentSettings()
     lab: LabSettings = LabSettings()
     hub: HubSettings = HubSettings()
+    grading: GradingSettings = GradingSettings()
     modules: tuple[Module, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -337,6 +370,7 @@ class Course(Strict):
     present: PresentSettings = PresentSettings()
     lab: LabSettings = LabSettings()
     hub: HubSettings = HubSettings()
+    grading: GradingSettings = GradingSettings()
     modules: tuple[Module, ...]
     framework: Framework
     glossary: Glossary = Glossary()
