@@ -18,8 +18,17 @@ and so is the speedup against a voila server that is already running (clock from
 Then a classroom burst of simulated visitors on the warm server gives the memory per visitor (PSS).
 Every visit is also timed by the page's own clock (a mutation observer marks the first frame with a
 widget on screen), which has no polling delay; its speedups are printed before the headline, which
-keeps Playwright's wait_for_selector clock. Last line:
+keeps Playwright's wait_for_selector clock.
 
+The burst (`--burst` runs it alone, in a few minutes): `hocso present APP --class-size 40` is started
+and the clock waits until it says it is ready (one warm kernel per learner); then 40 scripted visitors
+(hocso.present.visitor: page, kernel websocket, widget states, a click, the widget's update) open the
+app at the same moment, while the facilitator page is fetched every 0.2 s. The anchor is plain
+`voila notebooks/apps` (its defaults: a kernel started per page) under the same burst.
+`mb_per_visitor` is the whole server's memory after the burst (PSS of the server and every kernel,
+warm ones left included) less the server process alone before it, per visitor. Last lines:
+
+    burst: burst_p95_s=<n> mb_per_visitor=<n> class_size=40 voila_p95_s=<n> voila_mb_per_visitor=<n> ...
     present: speedup_median=<x> ms_median=<n> mb_per_visitor=<n>
 """
 
@@ -50,11 +59,13 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from hocso.chromium import HEADLESS_FLAGS
 from hocso.present.apps import discover_apps
-from hocso.present.visitor import classroom, server_memory_mb
+from hocso.present.visitor import VisitResult, classroom, server_memory_mb
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 REFILL_DELAY = 2.0  # course.toml's default
+CLASS_SIZE = 40
+BURST_APP = "m05_links"  # the issue's burst: 40 phones opening m05 at once
 # An offline classroom, the same for both sides: other hosts fail at once (plain voila's page asks a
 # CDN for Font Awesome; a slow DNS timeout would inflate it).
 CHROMIUM_ARGS = [*HEADLESS_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
@@ -107,15 +118,22 @@ def free_port() -> int:
 def launch(command: list[str], cwd: Path | None = None) -> subprocess.Popen:
     """Start a server whose output goes to a temporary file (shown if it exits early)."""
     log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - lives as long as the server
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
+    process.output = log  # type: ignore[attr-defined]  # Popen.stdout is None for a file
+    return process
+
+
+def output_of(process: subprocess.Popen) -> str:
+    log = process.output  # type: ignore[attr-defined]
+    log.seek(0)
+    return log.read()
 
 
 def wait_listening(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log = process.stdout
-            output = (log.seek(0), log.read())[1] if log else ""
+            output = output_of(process)
             raise SystemExit(f"{process.args[:2]} exited with {process.returncode}:\n{output[-3000:]}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
@@ -303,12 +321,141 @@ def print_breakdown(label: str, visits: list[Visit]) -> None:
     print(f"  {label:22} {cells}")
 
 
+@dataclass(frozen=True)
+class Burst:
+    """A class opening one app at once: time to interactive per visitor and memory per visitor."""
+
+    seconds: list[float]
+    mb_per_visitor: float
+    ready_seconds: float  # server start -> ready for the class (0 for plain voila: nothing to wait for)
+    facilitator_ms_max: float
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.seconds, n=20)[-1] if len(self.seconds) > 1 else self.seconds[0]
+
+
+def burst_app(apps: list[Path]) -> Path:
+    return next((app for app in apps if app.stem == BURST_APP), apps[0])
+
+
+def wait_for_line(process: subprocess.Popen, needle: str, timeout: float = 1200) -> None:
+    """Wait until the server's output has a line containing `needle`."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        output = output_of(process)
+        if needle in output:
+            return
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args[:3]} exited with {process.returncode}:\n{output[-3000:]}")
+        time.sleep(0.2)
+    raise SystemExit(f"no {needle!r} after {timeout}s")
+
+
+async def burst_with_facilitator(
+    app_url: str, facilitator_url: str, visitors: int
+) -> tuple[list[VisitResult], float]:
+    """`visitors` at once, and the slowest facilitator-page answer while they arrive."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    slowest = 0.0
+    done = asyncio.Event()
+
+    async def facilitator() -> None:
+        nonlocal slowest
+        client = AsyncHTTPClient(force_instance=True)
+        try:
+            while not done.is_set():
+                started = time.monotonic()
+                await client.fetch(facilitator_url, request_timeout=120, raise_error=False)
+                slowest = max(slowest, time.monotonic() - started)
+                await asyncio.sleep(0.2)
+        finally:
+            client.close()
+
+    watcher = asyncio.create_task(facilitator()) if facilitator_url else None
+    results = await classroom(app_url, visitors)
+    done.set()
+    if watcher:
+        await watcher
+    return results, slowest * 1000
+
+
+def run_burst(command: list[str], port: int, url_path: str, ready: str, visitors: int) -> Burst:
+    launched = time.monotonic()
+    process = launch(command)
+    try:
+        wait_listening(port, process)
+        if ready:
+            wait_for_line(process, ready)
+        ready_seconds = time.monotonic() - launched if ready else 0.0
+        wait_until_settled(process, timeout=30)  # forty idle kernels are never quite quiet
+        server_alone = psutil.Process(process.pid).memory_full_info().pss / 2**20
+        facilitator_url = ""
+        if ready:
+            output = output_of(process)
+            match = re.search(r"(http://\S+/hocso/facilitator\?key=\S+)", output)
+            facilitator_url = match.group(1) if match else ""
+        with ThreadPoolExecutor(1) as thread:
+            coroutine = burst_with_facilitator(
+                f"http://127.0.0.1:{port}{url_path}", facilitator_url, visitors
+            )
+            results, facilitator_ms = thread.submit(asyncio.run, coroutine).result()
+        after = server_memory_mb(process.pid)
+        failed = [r.error for r in results if not r.ok]
+        if failed:
+            raise SystemExit(f"{len(failed)} of {visitors} visitors failed: {failed[0]}")
+        return Burst([r.interactive_seconds for r in results], (after - server_alone) / visitors, ready_seconds,
+                     facilitator_ms)  # fmt: skip
+    finally:
+        stop(process)
+
+
+def measure_burst(course: Path, apps: list[Path], visitors: int = CLASS_SIZE) -> tuple[Burst, Burst]:
+    """The same burst against `hocso present APP --class-size N` (ready) and plain voila."""
+    app = burst_app(apps)
+    port = free_port()
+    hocso = [sys.executable, "-m", "hocso", "present", app.stem, "--course", str(course), "--port", str(port),
+             "--class-size", str(visitors)]  # fmt: skip
+    present = run_burst(hocso, port, f"/voila/render/{app.name}", "Sẵn sàng cho lớp học", visitors)
+    port = free_port()
+    voila = [str(Path(sys.executable).parent / "voila"), str(app.parent), "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1"]  # fmt: skip
+    plain = run_burst(voila, port, f"/voila/render/{app.name}", "", visitors)
+    return present, plain
+
+
+def print_burst(present: Burst, plain: Burst, visitors: int) -> None:
+    print(
+        f"burst of {visitors}: hocso present ready for the class after {present.ready_seconds:.0f} s; "
+        f"time to interactive p50 {statistics.median(present.seconds):.1f} s, max {max(present.seconds):.1f} s; "
+        f"slowest facilitator page during it {present.facilitator_ms_max:.0f} ms; plain voila p50 "
+        f"{statistics.median(plain.seconds):.1f} s, max {max(plain.seconds):.1f} s"
+    )
+    print(
+        f"burst: burst_p95_s={present.p95:.1f} mb_per_visitor={present.mb_per_visitor:.0f} class_size={visitors} "
+        f"voila_p95_s={plain.p95:.1f} voila_mb_per_visitor={plain.mb_per_visitor:.0f} "
+        f"speedup_p95={plain.p95 / present.p95:.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help="one visit per app and 10 visitors (development)"
     )
+    parser.add_argument(
+        "--burst", action="store_true", help=f"only the burst of {CLASS_SIZE} visitors (a few minutes)"
+    )
+    parser.add_argument(
+        "--class-size", type=int, default=CLASS_SIZE, help="visitors in the burst (with --burst)"
+    )
     args = parser.parse_args()
+    if args.burst:
+        with tempfile.TemporaryDirectory(prefix="hocso-bench-present-") as tmp:
+            apps = build_course(Path(tmp) / "course")
+            print_burst(*measure_burst(Path(tmp) / "course", apps, args.class_size), args.class_size)
+        return
     reps = 1 if args.quick else 3
     with tempfile.TemporaryDirectory(prefix="hocso-bench-present-") as tmp, sync_playwright() as playwright:
         apps = build_course(Path(tmp) / "course")
@@ -319,6 +466,7 @@ def main() -> None:
         finally:
             browser.close()
         kernel = {app.stem: kernel_and_run_ms(app) for app in apps}
+        present_burst, plain_burst = measure_burst(Path(tmp) / "course", apps)
     print(f"{'app':20} {'present ms':>15} {'voila cold ms':>15} {'speedup':>13} {'kernel/run ms':>14}")
     print(f"{'':20} {'fresh / cached':>15} {'fresh / cached':>15} {'fresh/cached':>13}")
     fresh_speedups, speedups, running_speedups, warm_medians = [], [], [], []
@@ -360,6 +508,7 @@ def main() -> None:
         f"{statistics.median(shown_speedups):.1f} ms_median={statistics.median(shown_warm):.0f}, "
         f"fresh-profile speedup_median={statistics.median(shown_fresh_speedups):.1f}"
     )
+    print_burst(present_burst, plain_burst, CLASS_SIZE)
     print(
         f"present: speedup_median={statistics.median(speedups):.1f} "
         f"ms_median={statistics.median(warm_medians):.0f} mb_per_visitor={mb_per_visitor:.0f}"
