@@ -3,6 +3,7 @@
 
     python3 dev.py lab     # the learning lab, with the embedded offline assistant
     python3 dev.py test    # the whole test suite
+    python3 dev.py types   # mypy over all of hocso, graders/ and widgets/ included
 
 Needs only Python 3.11+. The first run creates `.venv/` and installs hocso with its test and local-model
 extras; later runs reinstall only when pyproject.toml or setup.py changed. The local model's server,
@@ -13,6 +14,7 @@ pytest, e.g. `python3 dev.py test -k config -x`.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -109,6 +111,41 @@ def ensure_frontend_tools() -> None:
     FRONTEND_STAMP.write_text(fingerprint)
 
 
+TYPECHECK_ROOT = ROOT / "build" / "typecheck"  # [tool.mypy] mypy_path in pyproject.toml
+
+
+def package_dirs() -> dict[str, str]:
+    """setup.py's MAPPED (`{"hocso.graders": "graders", ...}`), read without running setup()."""
+    tree = ast.parse((ROOT / "setup.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "MAPPED" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise LookupError("setup.py defines no MAPPED")
+
+
+def typecheck_tree() -> Path:
+    """A tree of symlinks, build/typecheck/hocso, laid out as the installed package is: hocso/'s own
+    entries plus graders/ and widgets/ as hocso/graders and hocso/widgets. mypy maps module names to
+    folders and cannot follow setup.py's package_dir nor the editable install's import hook, so this is
+    what lets `mypy -p hocso` see the whole package. Links point at the sources (errors and edits land
+    in the real files); rebuilt on every call, so new modules are always seen."""
+    package = TYPECHECK_ROOT / "hocso"
+    if package.exists():
+        shutil.rmtree(package)
+    package.mkdir(parents=True)
+    for entry in (ROOT / "hocso").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    for name, folder in package_dirs().items():
+        (TYPECHECK_ROOT.joinpath(*name.split("."))).symlink_to(ROOT / folder)
+    return TYPECHECK_ROOT
+
+
+def run_mypy(args: list[str]) -> int:
+    typecheck_tree()
+    return subprocess.call([str(PYTHON), "-m", "mypy", *(args or ["-p", "hocso"])], cwd=ROOT)
+
+
 def run_tests(args: list[str]) -> int:
     code = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
     if code == NO_TESTS_COLLECTED:
@@ -118,7 +155,7 @@ def run_tests(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"lab", "test"}:
+    if not argv or argv[0] not in {"lab", "test", "types"}:
         print(__doc__.strip())
         return 2
     ensure_environment()
@@ -126,6 +163,8 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_frontend_tools()
         return run_tests(rest)
+    if command == "types":
+        return run_mypy(rest)
     return run_lab(rest)
 
 

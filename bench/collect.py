@@ -38,9 +38,9 @@ def main() -> None:
         shutil.copytree(REPO / "notebooks", work / "course" / "notebooks")
         sys.path.insert(0, str(REPO / "tests"))
         from graders.conftest import NOTEBOOK, make_course
-        from hocso.graders.collect import collect_submissions
 
         from hocso.config import course_runtime_dir
+        from hocso.graders.collect import collect_submissions
         from hocso.roster import load_roster
 
         course = make_course(work / "course")

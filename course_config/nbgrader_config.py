@@ -30,6 +30,9 @@ c.Exchange.root = str(_runtime / "exchange")
 # cleared written answer says where to write in both languages (each edition keeps its own), and
 # feedback pages show the graded cells' reasons without their code, in the course's language, on
 # hocso's offline template (hocso.graders.learner_views, graders/templates/hocso_feedback).
+from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
+
+from hocso.editions import CODE_STUB, TEXT_STUB  # noqa: E402
 from hocso.graders.learner_views import (  # noqa: E402
     FEEDBACK_TEMPLATE,
     FEEDBACK_TEMPLATES_DIR,
@@ -37,9 +40,6 @@ from hocso.graders.learner_views import (  # noqa: E402
     HideCodeInFeedback,
     LearnerFeedbackPage,
 )
-from nbgrader.converters import GenerateAssignment, GenerateFeedback  # noqa: E402
-
-from hocso.editions import CODE_STUB, TEXT_STUB  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [
     DropRubricCells,

@@ -28,6 +28,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.writers import FilesWriter
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.converters import Autograde
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+from sqlalchemy.exc import SAWarning
+from traitlets.config import Config, PyFileConfigLoader
+
+from hocso.config import Course, course_runtime_dir, gradebook_url
 from hocso.graders.done_marker import (
     DONE_MARKER,
     GradingRecord,
@@ -46,22 +62,6 @@ from hocso.graders.worker_gradebook import (
     worker_gradebooks,
 )
 from hocso.graders.zygote import ZygoteRoot
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbconvert.writers import FilesWriter
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.converters import Autograde
-from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    IgnorePattern,
-    LimitOutput,
-    SaveAutoGrades,
-)
-from sqlalchemy.exc import SAWarning
-from traitlets.config import Config, PyFileConfigLoader
-
-from hocso.config import Course, course_runtime_dir, gradebook_url
 from hocso.i18n import LANGUAGE_ENV, t
 from hocso.nbgrader_compat import use_in_process_alembic
 

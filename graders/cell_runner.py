@@ -25,13 +25,14 @@ import sys
 import time
 from typing import Any
 
-from hocso.graders.namespaces import end_other_processes
-from hocso.graders.sandbox import Limits
-from hocso.graders.tamper import Pristine
 from IPython.core.displayhook import DisplayHook
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from traitlets.config import Config
+
+from hocso.graders.namespaces import end_other_processes
+from hocso.graders.sandbox import Limits
+from hocso.graders.tamper import Pristine
 
 TIMEOUT_OUTPUT = {
     "ename": "CellTimeoutError",

@@ -27,11 +27,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from hocso.config import Course, course_runtime_dir
 from hocso.graders.errors import SubmissionError
 from hocso.graders.lms_archive import ExportFile, export_files
 from hocso.graders.lms_layouts import ANSWERS_SUFFIX, NamedFile, is_junk, learner_hints, read_name
-
-from hocso.config import Course, course_runtime_dir
 from hocso.i18n import t
 from hocso.roster import Roster
 

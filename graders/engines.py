@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
+
     from hocso.graders.autograde import GradeSettings, LearnerResult
     from hocso.graders.zygote import ZygoteRoot
 
@@ -108,7 +109,6 @@ def graded_on_worker(task: GradingTask, learner: str, settings: GradeSettings) -
     from hocso.graders.errors import GradingError
     from hocso.graders.sandbox import missing_protections
     from hocso.graders.zygote import ZygoteRoot
-
     from hocso.i18n import LANGUAGE_ENV, t
 
     with _one_job:

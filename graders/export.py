@@ -19,10 +19,10 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from hocso.graders.done_marker import read_record
 from nbgrader.api import Gradebook, MissingEntry
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.graders.done_marker import read_record
 from hocso.i18n import t
 from hocso.nbgrader_compat import use_in_process_alembic
 from hocso.notebook_meta import course_exercises

@@ -11,12 +11,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hocso.graders.sandbox import Limits
-from hocso.graders.zygote import TIMEOUT_OUTPUT, Cell, run_forked, working_copy
 from nbformat.v4 import new_output
 from nbgrader.preprocessors.base import NbGraderPreprocessor
 from traitlets import Bool, Float, Integer, List, Unicode
 
+from hocso.graders.sandbox import Limits
+from hocso.graders.zygote import TIMEOUT_OUTPUT, Cell, run_forked, working_copy
 from hocso.i18n import t
 
 STOP_ERRORS = {"NotRun", "CellTimeoutError"}

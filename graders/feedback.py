@@ -17,12 +17,12 @@ import shutil
 from pathlib import Path
 
 import nbformat
-from hocso.graders.errors import GradingError
 from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
 
 from hocso.config import Course, LanguageCode, course_runtime_dir
+from hocso.graders.errors import GradingError
 from hocso.i18n import t
 from hocso.nbgrader_compat import use_in_process_alembic
 

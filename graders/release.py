@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 
 import nbformat
-from hocso.graders.errors import GradingError
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import PyFileConfigLoader
@@ -19,6 +18,7 @@ from traitlets.config import PyFileConfigLoader
 from hocso.config import Course, LanguageCode, course_runtime_dir
 from hocso.course_check.notebook_rules import graded_points
 from hocso.editions import EDITION_KEY, edition_cells, group_level
+from hocso.graders.errors import GradingError
 from hocso.nbgrader_compat import use_in_process_alembic
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH

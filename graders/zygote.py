@@ -37,7 +37,6 @@ from typing import Any, NamedTuple
 from hocso.graders import cgroups
 from hocso.graders.cell_runner import TIMEOUT_OUTPUT
 from hocso.graders.sandbox import Limits, root_command
-
 from hocso.i18n import t
 
 __all__ = ["TIMEOUT_OUTPUT", "Cell", "Run", "ZygoteRoot", "run_forked", "working_copy"]

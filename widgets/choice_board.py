@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.graded import PerItemChoices
-from hocso.widgets.look import FONT, Text, escape, full_width, heading, localized, paragraph
 
 from hocso.i18n import t
+from hocso.widgets.graded import PerItemChoices
+from hocso.widgets.look import FONT, Text, escape, full_width, heading, localized, paragraph
 
 
 @dataclass(frozen=True)

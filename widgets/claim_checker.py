@@ -11,6 +11,9 @@ import os
 from collections.abc import Mapping
 
 import ipywidgets as w
+
+from hocso.i18n import t
+from hocso.safety.claims import VERDICTS, ClaimVerdict, check_claims
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
@@ -21,9 +24,6 @@ from hocso.widgets.look import (
     heading,
     localized,
 )
-
-from hocso.i18n import t
-from hocso.safety.claims import VERDICTS, ClaimVerdict, check_claims
 
 VERDICT_TONES = {"supported": "good", "needs_checking": "warn", "unsupported": "bad"}
 VERDICT_ICONS = {"supported": "✔", "needs_checking": "?", "unsupported": "✖"}

@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ipywidgets as w
+
+from hocso.i18n import t
+from hocso.present import live
 from hocso.widgets.look import (
     Text,
     banner,
@@ -32,9 +35,6 @@ from hocso.widgets.look import (
     pick_language,
 )
 from hocso.widgets.quiz import QuizChoice
-
-from hocso.i18n import t
-from hocso.present import live
 
 
 @dataclass(frozen=True)

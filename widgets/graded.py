@@ -32,10 +32,10 @@ from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
-from hocso.widgets.answers import AnswersError, save_answer, saved_answers
-from hocso.widgets.look import banner, frame, paragraph, pick_language
 
 from hocso.i18n import t
+from hocso.widgets.answers import AnswersError, save_answer, saved_answers
+from hocso.widgets.look import banner, frame, paragraph, pick_language
 
 
 class GradedWidget(w.VBox):

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from hocso.widgets.answers import answers_language, saved_answers
-from hocso.widgets.look import Text, localized, pick_language
-
 from hocso.config.models import LanguageCode
 from hocso.i18n import current_language, normalize_language, t
+from hocso.widgets.answers import answers_language, saved_answers
+from hocso.widgets.look import Text, localized, pick_language
 
 AnswersFile = str | os.PathLike[str] | None
 

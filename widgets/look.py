@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Literal
 
 import ipywidgets as w
-from hocso.widgets.answers import edition_language
 
 from hocso.config.models import LanguageCode
 from hocso.i18n import current_language, normalize_language
+from hocso.widgets.answers import edition_language
 
 Tone = Literal["good", "warn", "bad", "info"]
 # (text colour, background, icon): readable on a projector; the icon repeats the meaning

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pyotp
-from hocso.widgets.look import banner, big_button, frame, full_width, heading, paragraph, pick_language
 
 from hocso.i18n import t
 from hocso.safety.otp import PERIOD, random_secret, seconds_left, totp_now
+from hocso.widgets.look import banner, big_button, frame, full_width, heading, paragraph, pick_language
 
 
 class OtpDemo(w.VBox):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import ipywidgets as w
-from hocso.widgets.look import TONES, banner, frame, full_width, heading, paragraph, pick_language
 
 from hocso.i18n import t
 from hocso.safety.passwords import PasswordAssessment, assess_password, explain_problem, nist_problems
+from hocso.widgets.look import TONES, banner, frame, full_width, heading, paragraph, pick_language
 
 # zxcvbn score 0..4 → tone; the label text says the same in words
 SCORE_TONES = ("bad", "bad", "warn", "good", "good")

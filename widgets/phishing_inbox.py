@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
+
+from hocso.i18n import t
+from hocso.safety.links import find_urls
+from hocso.safety.phishing import Message, explain, load_messages
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
@@ -23,10 +27,6 @@ from hocso.widgets.look import (
     heading,
     paragraph,
 )
-
-from hocso.i18n import t
-from hocso.safety.links import find_urls
-from hocso.safety.phishing import Message, explain, load_messages
 
 CHANNEL_ICONS = {"sms": "📱", "zalo": "💬", "email": "✉️", "call": "📞"}
 CHOICES = ("scam", "safe")

@@ -11,6 +11,10 @@ import os
 from pathlib import Path
 
 import ipywidgets as w
+
+from hocso.i18n import t
+from hocso.safety.errors import SafetyError
+from hocso.safety.photos import PhotoMetadata, read_photo_metadata, strip_metadata
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
@@ -21,10 +25,6 @@ from hocso.widgets.look import (
     heading,
     paragraph,
 )
-
-from hocso.i18n import t
-from hocso.safety.errors import SafetyError
-from hocso.safety.photos import PhotoMetadata, read_photo_metadata, strip_metadata
 
 #: setting -> {option: tone}; "good" is the safest choice, "warn" acceptable, "bad" risky
 SETTINGS: dict[str, dict[str, str]] = {

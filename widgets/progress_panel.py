@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
-from hocso.widgets.answers import SUFFIX, saved_answers
-from hocso.widgets.look import TONES, Text, escape, frame, full_width, heading, localized, pick_language
 
 from hocso.config.models import Course
 from hocso.i18n import t
 from hocso.lab.manifest import find_workspace, read_modules
+from hocso.widgets.answers import SUFFIX, saved_answers
+from hocso.widgets.look import TONES, Text, escape, frame, full_width, heading, localized, pick_language
 
 DONE_AT = 0.8  # share of a competence's points that counts as "done" on the panel
 STARTED_AT = 0.4

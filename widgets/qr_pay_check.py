@@ -10,11 +10,11 @@ import io
 
 import ipywidgets as w
 import segno
-from hocso.widgets.look import FONT, banner, big_button, escape, frame, full_width, heading, pick_language
 
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.vietqr import VietQrPayment, needs_biometric, parse_vietqr
+from hocso.widgets.look import FONT, banner, big_button, escape, frame, full_width, heading, pick_language
 
 
 class QrPayCheck(w.VBox):

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ipywidgets as w
+
+from hocso.i18n import t
 from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     Text,
@@ -23,8 +25,6 @@ from hocso.widgets.look import (
     localized,
     paragraph,
 )
-
-from hocso.i18n import t
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
-from hocso.widgets.graded import GradedWidget
-from hocso.widgets.look import FONT, Text, banner, escape, heading, localized, paragraph
 
 from hocso.i18n import t
+from hocso.widgets.graded import GradedWidget
+from hocso.widgets.look import FONT, Text, banner, escape, heading, localized, paragraph
 
 
 class StepOrder(GradedWidget):

@@ -7,6 +7,10 @@ widget only shows it so a beginner sees at a glance which part of the address ma
 from __future__ import annotations
 
 import ipywidgets as w
+
+from hocso.i18n import t
+from hocso.safety.errors import SafetyError
+from hocso.safety.links import TRUSTED_DOMAINS, UrlReport, inspect_url
 from hocso.widgets.look import (
     FONT,
     banner,
@@ -18,10 +22,6 @@ from hocso.widgets.look import (
     paragraph,
     pick_language,
 )
-
-from hocso.i18n import t
-from hocso.safety.errors import SafetyError
-from hocso.safety.links import TRUSTED_DOMAINS, UrlReport, inspect_url
 
 BAD_WARNINGS = frozenset({"lookalike", "punycode", "userinfo", "ip_host"})
 

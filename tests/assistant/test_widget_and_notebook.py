@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hocso.widgets.assistant_chat import AssistantChat
 from IPython.core.interactiveshell import InteractiveShell
 
 import hocso.assistant as assistant_api
 from hocso.assistant import Assistant, AssistantReply
 from hocso.assistant import notebook as notebook_api
 from hocso.config import Course
+from hocso.widgets.assistant_chat import AssistantChat
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ from typing import Any
 
 import nbformat
 import pytest
-from hocso.widgets.answers import FORMAT as ANSWERS_FORMAT
-from hocso.widgets.answers import SUFFIX as ANSWERS_SUFFIX
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
@@ -39,6 +37,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from hocso.config import Course, Module, course_runtime_dir, gradebook_url, load_course
 from hocso.editions import edition_cells, group_level
 from hocso.notebook_meta import is_autograder_test, nbgrader_meta
+from hocso.widgets.answers import FORMAT as ANSWERS_FORMAT
+from hocso.widgets.answers import SUFFIX as ANSWERS_SUFFIX
 
 VENV_BIN = Path(sys.executable).parent
 SOURCE = "source"  # learner who hands in the source notebooks, solutions in place

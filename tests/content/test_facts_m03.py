@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import hocso.widgets.grading as grading
 import pytest
 
+import hocso.widgets.grading as grading
 from hocso.notebook_meta import (
     cell_track,
     hocso_meta,

@@ -14,9 +14,9 @@ from typing import Any
 
 import nbformat
 import pytest
-from hocso.widgets.answers import ANSWERS_FILE_ENV, FORMAT
 
 from hocso.notebook_meta import hocso_meta, is_autograder_test, nbgrader_meta
+from hocso.widgets.answers import ANSWERS_FILE_ENV, FORMAT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hocso.graders.release import release_module
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from hocso.config import Course, course_runtime_dir, load_course
+from hocso.graders.release import release_module
 
 MODULE = "gx"
 NOTEBOOK = "gx_sum.ipynb"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from hocso.graders.autograde import autograde_submissions
-from hocso.graders.sandbox import Limits
 from nbgrader.api import Gradebook
 
 from hocso.config import course_runtime_dir, gradebook_url
+from hocso.graders.autograde import autograde_submissions
+from hocso.graders.sandbox import Limits
 
 from .conftest import MODULE, NOTEBOOK, submit
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from hocso.graders import cgroups, zygote
 from hocso.graders.sandbox import Limits, missing_protections
 from hocso.graders.zygote import ZygoteRoot, run_forked
-
 from hocso.i18n import t
 
 pytestmark = pytest.mark.skipif(

@@ -14,18 +14,18 @@ from pathlib import Path, PurePosixPath
 import nbformat
 import pytest
 from click.testing import CliRunner
-from hocso.graders.autograde import autograde_submissions
-from hocso.graders.collect import collect_submissions
-from hocso.graders.lms_layouts import is_junk, read_name
-from hocso.graders.release import release_module
-from hocso.widgets.answers import save_answer
 from nbformat.v4 import new_code_cell, new_notebook
 from nbgrader.api import Gradebook
 
 from hocso.cli import cli
 from hocso.config import course_runtime_dir, gradebook_url, load_course
+from hocso.graders.autograde import autograde_submissions
+from hocso.graders.collect import collect_submissions
+from hocso.graders.lms_layouts import is_junk, read_name
+from hocso.graders.release import release_module
 from hocso.i18n import t
 from hocso.roster import load_roster
+from hocso.widgets.answers import save_answer
 
 WIDGETS = "gw_widgets.ipynb"
 OTHER = "gy_other.ipynb"

@@ -18,15 +18,15 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 from click.testing import CliRunner
-from hocso.graders.autograde import autograde_submissions
-from hocso.graders.release import release_module
-from hocso.graders.sandbox import Limits
-from hocso.widgets.progress_panel import FEEDBACK_SCORE
 from nbformat.v4 import new_markdown_cell
 
 from hocso.cli import cli
 from hocso.config import course_runtime_dir, load_course
+from hocso.graders.autograde import autograde_submissions
+from hocso.graders.release import release_module
+from hocso.graders.sandbox import Limits
 from hocso.i18n import t
+from hocso.widgets.progress_panel import FEEDBACK_SCORE
 
 from .conftest import MODULE, NOTEBOOK, make_course, submit
 
@@ -192,8 +192,9 @@ def test_the_page_opens_offline_in_chromium(feedback_pages, browser):
 
 
 def test_a_check_cell_shows_its_message_not_its_return_value_or_traceback():
-    from hocso.graders.learner_views import LearnerFeedbackPage
     from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from hocso.graders.learner_views import LearnerFeedbackPage
 
     cell = new_code_cell(HIDDEN_TEST)
     cell.metadata["nbgrader"] = {

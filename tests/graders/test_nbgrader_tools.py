@@ -18,10 +18,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from hocso.graders.autograde import autograde_submissions
-from hocso.graders.sandbox import Limits
 
 from hocso.config import Course, course_runtime_dir
+from hocso.graders.autograde import autograde_submissions
+from hocso.graders.sandbox import Limits
 
 from .conftest import MODULE, NOTEBOOK, make_course, submit
 

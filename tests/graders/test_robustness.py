@@ -12,11 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hocso.graders.autograde import autograde_submissions
-from hocso.graders.sandbox import Limits
 from nbgrader.api import Gradebook
 
 from hocso.config import course_runtime_dir, gradebook_url
+from hocso.graders.autograde import autograde_submissions
+from hocso.graders.sandbox import Limits
 
 from .conftest import MODULE, NOTEBOOK, make_course, submit
 

@@ -19,15 +19,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.api import Gradebook
+
+from hocso.config import Course, course_runtime_dir, gradebook_url, load_course
 from hocso.graders.autograde import autograde_submissions
 from hocso.graders.export import export_scores
 from hocso.graders.release import release_module
 from hocso.graders.sandbox import Limits
 from hocso.widgets.answers import save_answer
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.api import Gradebook
-
-from hocso.config import Course, course_runtime_dir, gradebook_url, load_course
 
 from .conftest import MODULE, NOTEBOOK, REPO_ROOT, submit
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from hocso.graders import sandbox
 
 pytestmark = pytest.mark.skipif(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import IPython
 import pytest
+
 from hocso.graders import zygote
 from hocso.graders.sandbox import Limits
 from hocso.graders.zygote import ZygoteRoot, run_forked

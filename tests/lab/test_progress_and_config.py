@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from hocso.widgets import ProgressPanel
-from hocso.widgets.answers import save_answer
 
 from hocso.config import load_course
 from hocso.config.errors import CourseConfigError
 from hocso.i18n import t
 from hocso.lab.manifest import MANIFEST
+from hocso.widgets import ProgressPanel
+from hocso.widgets.answers import save_answer
 
 from .conftest import REPO_ROOT
 

@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from hocso.widgets import answers
-from hocso.widgets.answers import AnswerMissing, AnswersFileNotFound, load_answer, save_answer, saved_answers
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from hocso.widgets import answers
+from hocso.widgets.answers import AnswerMissing, AnswersFileNotFound, load_answer, save_answer, saved_answers
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

@@ -6,6 +6,7 @@ import json
 
 import ipywidgets as w
 import pytest
+
 from hocso.widgets import ClassQuestion, ClassQuiz, QuizChoice
 
 QUESTIONS = [

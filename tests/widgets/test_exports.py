@@ -9,10 +9,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import hocso.widgets
 import ipywidgets as w
 import pytest
 
+import hocso.widgets
 from hocso.i18n import catalog
 from hocso.safety.phishing import Message
 from hocso.safety.photos import make_sample_photo

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from hocso.widgets import BoardItem, ChoiceBoard, PrivacyCheckup, Quiz, QuizChoice, StepOrder
 from hocso.widgets.answers import saved_answers
 

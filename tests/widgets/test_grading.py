@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from hocso.widgets.answers import save_answer
 from hocso.widgets.grading import Expect, answered, grade_items, grade_order, grade_selection
 

@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hocso.widgets import ClaimChecker, PhishingInbox, PrivacyCheckup, load_answer
 
 from hocso.i18n import t
 from hocso.safety.phishing import Message, explain
 from hocso.safety.photos import make_sample_photo, read_photo_metadata
+from hocso.widgets import ClaimChecker, PhishingInbox, PrivacyCheckup, load_answer
 
 
 def _message(

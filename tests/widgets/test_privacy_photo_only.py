@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from hocso.widgets import PrivacyCheckup
-
 from hocso.i18n import t
 from hocso.safety.photos import make_sample_photo, read_photo_metadata
+from hocso.widgets import PrivacyCheckup
 
 
 def test_photo_only_shows_the_location_and_strips_it_without_any_setting(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hocso.widgets import OtpDemo, PasswordMeter, ProgressPanel, Quiz, QuizChoice, load_answer
 
 from hocso.config import Course
 from hocso.i18n import t
+from hocso.widgets import OtpDemo, PasswordMeter, ProgressPanel, Quiz, QuizChoice, load_answer
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from hocso.widgets import QrPayCheck, UrlInspector
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hocso.i18n import t
 from hocso.safety.vietqr import BANKS, build_vietqr
+from hocso.widgets import QrPayCheck, UrlInspector
 
 PROPERTY = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
