@@ -92,6 +92,7 @@ def render_html(report: CompetenceReport, language: str, gradebook: str = "") ->
             sections.append(f"<h2>{_e(t('reports.html.exercises_heading', lang))}</h2><p>{_e(caption)}</p>")
         sections.append(_table(_exercises_shown(report.exercises.head(20), lang), lang))
     sections.append(_gains(report, lang))
+    sections.append(_placement(report, lang))
     sections += [
         f"<h2>{_e(t('reports.html.group_table', lang))}</h2>",
         _table(report.by_group, lang),
@@ -162,7 +163,26 @@ def _gains(report: CompetenceReport, lang: str) -> str:
         return f"{heading}<p>{_e(t('reports.html.gain_none', lang))}</p>"
     text = plots.gain_caption(gains, lang)
     figure = plots.data_uri(plots.gain_histogram(gains, lang))
-    return f"{heading}<p>{_e(text)}</p><figure><img alt='{_e(t('reports.html.gain_heading', lang))}' src='{figure}'></figure>"
+    parts = [
+        f"{heading}<p>{_e(text)}</p><figure><img alt='{_e(t('reports.html.gain_heading', lang))}' src='{figure}'></figure>"
+    ]
+    table = report.gains_by_competence
+    if not table.empty:
+        caption = plots.gain_competence_caption(table, gains, lang)
+        parts.append(
+            _figure("gain_competence_heading", plots.gain_by_competence_chart(table, lang), caption, lang)
+        )
+        parts += [f"<h3>{_e(t('reports.html.gain_unit_table', lang))}</h3>", _table(table, lang)]
+    return "\n".join(parts)
+
+
+def _placement(report: CompetenceReport, lang: str) -> str:
+    """Where each learner who took the placement test stands per domain, and where to start."""
+    table = report.placement
+    if table.empty:
+        return ""
+    text = t("reports.html.placement_text", lang, count=table["learner_id"].nunique())
+    return f"<h2>{_e(t('reports.html.placement_heading', lang))}</h2><p>{_e(text)}</p>" + _table(table, lang)
 
 
 def _figure(heading_key: str, figure: object, caption: str, lang: str) -> str:
@@ -205,7 +225,7 @@ def _table(frame: pd.DataFrame, lang: str) -> str:
     formatters = {c: _percent for c in shown.columns if c in PERCENT_COLUMNS}
     # a learner's below_target is yes/no; a group's or unit's is a count of learners, shown as a number
     formatters |= {c: _yes_no for c in shown.columns if c == "below_target" and shown[c].dtype == bool}
-    formatters |= {c: _check for c in shown.columns if c == "target_assessed"}
+    formatters |= {c: _check for c in shown.columns if c in ("target_assessed", "at_target")}
     formatted = shown.copy()
     for column, formatter in formatters.items():
         formatted[column] = shown[column].map(formatter)

@@ -43,7 +43,14 @@ from hocso.editions import in_reach
 from hocso.reports.scores import awaiting_mask
 from hocso.roster import Roster
 
-__all__ = ["PROFILE_COLUMNS", "LevelRule", "competence_profile", "pre_post_gain", "roster_frame"]
+__all__ = [
+    "PROFILE_COLUMNS",
+    "LevelRule",
+    "competence_gains",
+    "competence_profile",
+    "pre_post_gain",
+    "roster_frame",
+]
 
 PROFILE_COLUMNS: tuple[str, ...] = (
     "learner_id",
@@ -177,6 +184,60 @@ def pre_post_gain(
     gains.index = gains.index.astype(str)
     table = roster_frame(roster).merge(gains, left_on="learner_id", right_index=True)
     return table[columns].sort_values("learner_id", ignore_index=True)
+
+
+GAIN_COLUMNS = ("unit", "competence", "learners", "pre", "post", "gain")
+
+
+def competence_gains(
+    course: Course, scores: pd.DataFrame, roster: Roster, exercises: pd.DataFrame
+) -> pd.DataFrame:
+    """Per unit x competence the pre- and post-test both assess: learners who took both tests, their
+    mean pre and post score fractions on that competence's items, and the mean gain (post - pre).
+
+    The two forms are parallel (hocso.placement), so a competence's items weigh the same in each.
+    Empty when the course lacks either test or nobody took both.
+    """
+    tests = exercises[exercises["kind"].isin(["pre_test", "post_test"]) & exercises["competence"].notna()]
+    if tests.empty or set(tests["kind"]) != {"pre_test", "post_test"}:
+        return pd.DataFrame(columns=list(GAIN_COLUMNS))
+    keys = ["module", "grade_id"]
+    kinds = tests.assign(module=tests["module"].astype(str), grade_id=tests["grade_id"].astype(str))
+    kinds = kinds[[*keys, "kind", "competence", "max_points"]]
+    taken = scores[scores["module"].astype(str).isin(set(kinds["module"]))]
+    taken = taken.assign(
+        module=taken["module"].astype(str),
+        grade_id=taken["grade_id"].astype(str),
+        learner_id=taken["learner_id"].astype(str),
+    )
+    taken = taken[["learner_id", *keys, "points"]].merge(kinds, on=keys)
+    sums = taken.groupby(["learner_id", "competence", "kind"], observed=True)["points"].sum().unstack("kind")
+    sums = sums.reindex(columns=["pre_test", "post_test"])
+    both = set(taken.loc[taken["kind"] == "pre_test", "learner_id"]) & set(
+        taken.loc[taken["kind"] == "post_test", "learner_id"]
+    )
+    maxima = kinds.groupby(["competence", "kind"])["max_points"].sum().unstack("kind")
+    sums = sums[sums.index.get_level_values("learner_id").isin(both)].fillna(0.0)
+    if sums.empty:
+        return pd.DataFrame(columns=list(GAIN_COLUMNS))
+    competences = sums.index.get_level_values("competence")
+    per_learner = pd.DataFrame(
+        {
+            "pre": sums["pre_test"].to_numpy() / maxima["pre_test"].reindex(competences).to_numpy(),
+            "post": sums["post_test"].to_numpy() / maxima["post_test"].reindex(competences).to_numpy(),
+        },
+        index=sums.index,
+    ).reset_index()
+    per_learner["gain"] = per_learner["post"] - per_learner["pre"]
+    per_learner = roster_frame(roster).merge(per_learner, on="learner_id")
+    table = per_learner.groupby(["unit", "competence"], as_index=False).agg(
+        learners=("learner_id", "size"), pre=("pre", "mean"), post=("post", "mean"), gain=("gain", "mean")
+    )
+    order = {code: index for index, code in enumerate(course.framework.competences)}
+    table = table.sort_values(
+        ["unit", "competence"], key=lambda c: c.map(order) if c.name == "competence" else c
+    )
+    return table[list(GAIN_COLUMNS)].reset_index(drop=True)
 
 
 def exercises_in_reach(course: Course, exercises: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,9 @@ __all__ = [
     "below_target_heatmap",
     "data_uri",
     "exercises_caption",
+    "gain_by_competence_chart",
     "gain_caption",
+    "gain_competence_caption",
     "gain_histogram",
     "hardest_exercises_chart",
     "level_distribution_chart",
@@ -153,6 +155,62 @@ def gain_histogram(gains: pd.DataFrame, language: str) -> Figure:
         axes.set_ylabel(t("reports.html.learners_axis", language))
         axes.legend()
     return figure
+
+
+def overall_gains(table: pd.DataFrame) -> pd.DataFrame:
+    """`competence_gains`' unit rows pooled per competence, each unit weighted by its learners."""
+    weighted = (
+        table.assign(pre=table["pre"] * table["learners"], post=table["post"] * table["learners"])
+        .groupby("competence", sort=False)[["learners", "pre", "post"]]
+        .sum()
+    )
+    pooled = pd.DataFrame(
+        {"pre": weighted["pre"] / weighted["learners"], "post": weighted["post"] / weighted["learners"]}
+    )
+    pooled["gain"] = pooled["post"] - pooled["pre"]
+    return pooled
+
+
+def gain_by_competence_chart(table: pd.DataFrame, language: str) -> Figure:
+    """Pre-test and post-test score per competence, side by side bars: where the course moved people."""
+    pooled = overall_gains(table)
+    positions = np.arange(len(pooled))
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(6.4, 3.0), layout="constrained")
+        axes = figure.add_subplot()
+        axes.bar(
+            positions - 0.2,
+            pooled["pre"].to_numpy(dtype=float),
+            0.4,
+            label=t("reports.html.pre", language),
+            color="#95a5a6",
+        )
+        axes.bar(
+            positions + 0.2,
+            pooled["post"].to_numpy(dtype=float),
+            0.4,
+            label=t("reports.html.post", language),
+            color="#2980b9",
+        )
+        axes.set_xticks(positions, list(pooled.index))
+        axes.set_ylim(0, 1)
+        axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+        axes.set_xlabel(t("reports.columns.competence", language))
+        axes.set_ylabel(t("reports.columns.score", language))
+        axes.legend()
+    return figure
+
+
+def gain_competence_caption(table: pd.DataFrame, gains: pd.DataFrame, language: str) -> str:
+    pooled = overall_gains(table)
+    best = pooled["gain"].idxmax()
+    return t(
+        "reports.html.gain_competence_text",
+        language,
+        count=len(gains),
+        best=best,
+        gain=f"{pooled.loc[best, 'gain'] * 100:+.1f}",
+    )
 
 
 def _percent(value: float) -> str:

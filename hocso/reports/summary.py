@@ -16,8 +16,10 @@ import pandas as pd
 from hocso.config import Course
 from hocso.errors import HocsoError
 from hocso.paths import learning_path, path_progress
+from hocso.placement import placement_table
 from hocso.reports.levels import (
     LevelRule,
+    competence_gains,
     competence_profile,
     exercises_in_reach,
     pre_post_gain,
@@ -57,6 +59,8 @@ class CompetenceReport:
     below_target: pd.DataFrame  # learner x competence rows under the group's target
     exercises: pd.DataFrame  # graded cells, hardest first
     gains: pd.DataFrame  # pre/post per learner (empty without both tests)
+    gains_by_competence: pd.DataFrame  # unit x competence: pre, post, gain (levels.competence_gains)
+    placement: pd.DataFrame  # learner x domain from the placement test, and where to start (hocso.placement)
     not_on_roster: int  # learners with grades but no roster line (left out of every table)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -68,6 +72,8 @@ class CompetenceReport:
             "below_target": self.below_target,
             "exercises": self.exercises,
             "gains": self.gains,
+            "gains_by_competence": self.gains_by_competence,
+            "placement": self.placement,
         }
 
 
@@ -112,6 +118,8 @@ def build_report(
         .reset_index(drop=True),
         exercises=exercise_difficulty(scores, exercises, rule.pass_mark),
         gains=pre_post_gain(course, scores, selected, exercises),
+        gains_by_competence=competence_gains(course, scores, selected, exercises),
+        placement=placement_table(course, scores, selected),
         not_on_roster=not_on_roster,
     )
 
