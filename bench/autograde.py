@@ -10,6 +10,13 @@ configuration, grading every submission, writing the gradebook and the autograde
 after nbgrader on identical copies and the mean of its two times is used. The last line is
 `autograde: ratio=<hocso/nbgrader throughput> identical=<true|false> peak_rss_mb=<n> sandbox=<which>`.
 
+    python bench/autograde.py --engine dask [--quick]
+
+also grades the same submissions with `--engine dask` (a loopback Dask LocalCluster of 2 workers,
+each with its own sandboxed zygote root), once before and once after nbgrader like the local
+engine; `identical` then covers all three, and the last line adds `dask_vs_local=<Dask/local
+throughput>`.
+
     python bench/autograde.py --sandbox-cost 200
 
 times one 3-cell notebook run `run_forked` N times with the OS sandbox and N times with the weak
@@ -108,8 +115,8 @@ def _timed(command: list[str], **kwargs: object) -> tuple[float, float, subproce
     return time.perf_counter() - started, _children_cpu() - cpu, done
 
 
-def _hocso(root: Path, workers: int | None, timeout: int) -> tuple[float, float, int]:
-    command = [sys.executable, "-m", "hocso", "grade", "autograde", "gx", "--json"]
+def _hocso(root: Path, workers: int | None, timeout: int, engine: str = "local") -> tuple[float, float, int]:
+    command = [sys.executable, "-m", "hocso", "grade", "autograde", "gx", "--json", f"--engine={engine}"]
     command += [f"--workers={workers}"] if workers else []
     command += [f"--cell-timeout={timeout}", "--course", str(root / "course")]
     seconds, cpu, done = _timed(command, env=_env(root), check=True)
@@ -201,6 +208,9 @@ def main() -> None:
     parser.add_argument("--per-learner", type=int, default=0, help="only: grade N one by one, in process")
     parser.add_argument("--once", action="store_true", help="hocso only after nbgrader (parity tests)")
     parser.add_argument("--sandbox-cost", type=int, default=0, help="only: the OS sandbox's cost, N runs")
+    parser.add_argument(
+        "--engine", choices=["local", "dask"], default="local", help="dask: also grade on a Dask LocalCluster"
+    )
     args = parser.parse_args()
     if args.sandbox_cost:
         _sandbox_cost(args.sandbox_cost)
@@ -213,20 +223,40 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hocso-bench-") as scratch:
         stock, before, after = Path(scratch, "stock"), Path(scratch, "hocso1"), Path(scratch, "hocso2")
         hocso_roots = [after] if args.once else [before, after]
-        for root in (stock, *hocso_roots):
+        dask_roots = (
+            [Path(scratch, f"dask{i}") for i in range(len(hocso_roots))] if args.engine == "dask" else []
+        )
+        for root in (stock, *hocso_roots, *dask_roots):
             _prepare(root, count)
         # hocso runs once before and once after nbgrader, and their mean is compared: a change in the
-        # machine's load during the minutes nbgrader takes then weighs on both sides alike
+        # machine's load during the minutes nbgrader takes then weighs on both sides alike (and the
+        # Dask engine runs next to the local one each time, for the same reason)
+        dask_seconds: list[float] = []
+        dask_graded: list[int] = []
+
+        def dask_run(root: Path) -> None:
+            seconds, _cpu, graded = _hocso(root, None, timeout, "dask")
+            dask_seconds.append(seconds)
+            dask_graded.append(graded)
+
         if not args.once:
             first, first_cpu, graded_first = _hocso(before, args.workers, timeout)
+            if dask_roots:
+                dask_run(dask_roots[0])
         command = ["nbgrader", "autograde", "gx", f"--Execute.timeout={timeout}", "--log-level=ERROR"]
         stock_seconds, stock_cpu, _ = _timed(command, cwd=stock / "course" / "course_config", env=_env(stock))
+        if dask_roots:
+            dask_run(dask_roots[-1])
         second, second_cpu, graded_second = _hocso(after, args.workers, timeout)
         if args.once:
             first, first_cpu, graded_first = second, second_cpu, graded_second
         stock_results = _results(stock)
-        runs = [_results(root) for root in hocso_roots]
-        identical = all(r == stock_results for r in runs) and graded_first == graded_second == count
+        runs = [_results(root) for root in (*hocso_roots, *dask_roots)]
+        identical = (
+            all(r == stock_results for r in runs)
+            and graded_first == graded_second == count
+            and all(graded == count for graded in dask_graded)
+        )
         for learner in sorted(stock_results):
             for run in runs:
                 if stock_results[learner] != run.get(learner):
@@ -242,8 +272,16 @@ def main() -> None:
     from hocso.graders.sandbox import missing_protections
 
     sandbox = "weak" if missing_protections() else "bubblewrap+namespaces"
+    dask = ""
+    if dask_seconds:
+        dask_mean = statistics.mean(dask_seconds)
+        print(
+            f"dask (LocalCluster, 2 workers)={','.join(f'{s:.2f}s' for s in dask_seconds)} mean={dask_mean:.2f}s"
+        )
+        dask = f" dask_vs_local={fast_seconds / dask_mean:.2f}"
     print(
-        f"autograde: ratio={ratio:.1f} identical={str(identical).lower()} peak_rss_mb={peak_mb:.0f} sandbox={sandbox}"
+        f"autograde: ratio={ratio:.1f} identical={str(identical).lower()}{dask} peak_rss_mb={peak_mb:.0f} "
+        f"sandbox={sandbox}"
     )
 
 

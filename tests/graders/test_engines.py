@@ -61,7 +61,7 @@ def test_dask_worker_lost_mid_batch_every_submission_graded_once(grading_course,
             LEARNERS, 3
         )
     with create_engine(gradebook_url(grading_course)).connect() as db:
-        cells = db.execute(text("SELECT COUNT(*) FROM grade_cell")).scalar_one()
+        cells = db.execute(text("SELECT COUNT(*) FROM grade_cells")).scalar_one()
         rows = db.execute(
             text(
                 "SELECT s.student_id, COUNT(*) FROM submitted_assignment s "
