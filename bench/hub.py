@@ -97,13 +97,16 @@ def run_cell(base: str, token: str) -> None:
     asyncio.run(execute())
 
 
-def wait_ready(api: str, headers: dict[str, str], name: str, timeout: float = 900) -> None:
+def wait_ready(api: str, headers: dict[str, str], name: str, timeout: float = 900) -> bool:
+    """True once the lab is ready; False when its start failed (the hub gave up on it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         user = httpx.get(f"{api}/users/{name}", headers=headers, timeout=60).json()
         server = user["servers"].get("")
         if server and server["ready"]:
-            return
+            return True
+        if not server and not user.get("pending"):
+            return False
         time.sleep(0.5)
     raise RuntimeError(f"{name}'s lab not ready in {timeout} s")
 
@@ -121,7 +124,9 @@ def spawn_class(url: str, headers: dict[str, str], names: list[str], uids: set[i
             time.sleep(float(response.headers.get("Retry-After", 5)))
             return one(name)
         response.raise_for_status()
-        wait_ready(api, headers, name)
+        if not wait_ready(api, headers, name):  # e.g. its random port was taken meanwhile: start again
+            retries.append(f"{name}:failed start")
+            return one(name)
         up[name] = time.monotonic() - started
         token = httpx.post(f"{api}/users/{name}/tokens", headers=headers, json={}, timeout=60).json()["token"]
         run_cell(f"{url}/user/{name}/", token)
