@@ -174,6 +174,13 @@ def write_start_page(space: Workspace) -> str:
         t("lab.workspace.start_intro", language),
         "",
     ]
+    if space.learner.group in space.course.framework.group_ids:  # "your path": ordered, done and next
+        from hocso.lab.your_path import path_markdown, submitted_modules, your_path
+
+        handed_in = submitted_modules(space.cache_dir, space.course.id, space.modules, space.root)
+        entries = your_path(space.course, space.learner.group, language, space.modules, space.root, handed_in)
+        lines += path_markdown(entries, space.course, language)
+        lines += [f"## {t('lab.path.all_modules', language)}", ""]
     order = {module.id: index for index, module in enumerate(space.course.modules)}
     for folder, module_id in sorted(space.modules.items(), key=lambda item: order.get(item[1], 0)):
         module = space.course.module(module_id)
