@@ -65,7 +65,10 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 REFILL_DELAY = 2.0  # course.toml's default
 CLASS_SIZE = 40
-BURST_APP = "m05_links"  # the issue's burst: 40 phones opening m05 at once
+BURST_APP = "m05_links"
+VISIT_TIMEOUT = (
+    240.0  # hocso.present.visitor.classroom's default  # the issue's burst: 40 phones opening m05 at once
+)
 # An offline classroom, the same for both sides: other hosts fail at once (plain voila's page asks a
 # CDN for Font Awesome; a slow DNS timeout would inflate it).
 CHROMIUM_ARGS = [*HEADLESS_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
@@ -329,6 +332,7 @@ class Burst:
     mb_per_visitor: float
     ready_seconds: float  # server start -> ready for the class (0 for plain voila: nothing to wait for)
     facilitator_ms_max: float
+    failed: int = 0
 
     @property
     def p95(self) -> float:
@@ -403,10 +407,12 @@ def run_burst(command: list[str], port: int, url_path: str, ready: str, visitors
             results, facilitator_ms = thread.submit(asyncio.run, coroutine).result()
         after = server_memory_mb(process.pid)
         failed = [r.error for r in results if not r.ok]
-        if failed:
-            raise SystemExit(f"{len(failed)} of {visitors} visitors failed: {failed[0]}")
-        return Burst([r.interactive_seconds for r in results], (after - server_alone) / visitors, ready_seconds,
-                     facilitator_ms)  # fmt: skip
+        if failed:  # counted at the visitors' timeout: the p95 is then a lower bound
+            print(
+                f"{command[2] if ready else 'voila'}: {len(failed)} of {visitors} visitors failed: {failed[0]}"
+            )
+        seconds = [r.interactive_seconds if r.ok else VISIT_TIMEOUT for r in results]
+        return Burst(seconds, (after - server_alone) / visitors, ready_seconds, facilitator_ms, len(failed))
     finally:
         stop(process)
 
@@ -418,6 +424,10 @@ def measure_burst(course: Path, apps: list[Path], visitors: int = CLASS_SIZE) ->
     hocso = [sys.executable, "-m", "hocso", "present", app.stem, "--course", str(course), "--port", str(port),
              "--class-size", str(visitors)]  # fmt: skip
     present = run_burst(hocso, port, f"/voila/render/{app.name}", "Sẵn sàng cho lớp học", visitors)
+    print(
+        f"hocso present: burst_p95_s={present.p95:.1f} mb_per_visitor={present.mb_per_visitor:.0f}",
+        flush=True,
+    )
     port = free_port()
     voila = [str(Path(sys.executable).parent / "voila"), str(app.parent), "--no-browser", f"--port={port}",
              "--Voila.ip=127.0.0.1"]  # fmt: skip
@@ -435,7 +445,7 @@ def print_burst(present: Burst, plain: Burst, visitors: int) -> None:
     print(
         f"burst: burst_p95_s={present.p95:.1f} mb_per_visitor={present.mb_per_visitor:.0f} class_size={visitors} "
         f"voila_p95_s={plain.p95:.1f} voila_mb_per_visitor={plain.mb_per_visitor:.0f} "
-        f"speedup_p95={plain.p95 / present.p95:.1f}"
+        f"speedup_p95={plain.p95 / present.p95:.1f} failed={present.failed} voila_failed={plain.failed}"
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import psutil
 from jupyter_server.services.kernels.connection.base import deserialize_binary_message
-from tornado.httpclient import AsyncHTTPClient
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 CONTROL_PROTOCOL = "1.0.0"  # ipywidgets' control comm refuses other major versions
@@ -44,6 +44,8 @@ async def visit(app_url: str, timeout: float = 180) -> VisitResult:
     client = AsyncHTTPClient(force_instance=True, max_clients=1)
     try:
         response = await client.fetch(app_url, request_timeout=timeout, raise_error=False)
+    except (HTTPClientError, OSError) as error:  # a timeout is raised even with raise_error=False
+        return VisitResult(time.monotonic() - start, error=f"page did not load: {error}")
     finally:
         client.close()
     page_seconds = time.monotonic() - start
