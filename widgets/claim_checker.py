@@ -18,6 +18,7 @@ from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
     Text,
+    Tone,
     banner,
     big_button,
     escape,
@@ -25,7 +26,7 @@ from hocso.widgets.look import (
     localized,
 )
 
-VERDICT_TONES = {"supported": "good", "needs_checking": "warn", "unsupported": "bad"}
+VERDICT_TONES: dict[str, Tone] = {"supported": "good", "needs_checking": "warn", "unsupported": "bad"}
 VERDICT_ICONS = {"supported": "✔", "needs_checking": "?", "unsupported": "✖"}
 
 
@@ -60,7 +61,7 @@ class ClaimChecker(PerItemChoices):
             raise ValueError(f"claim checker {question_id!r}: unknown verdicts {sorted(bad)}; use {VERDICTS}")
         labels = [(f"{VERDICT_ICONS[v]} {t(f'widgets.claims.{v}', lang)}", v) for v in VERDICTS]
         self.marks: dict[str, w.ToggleButtons] = {}
-        self.item_controls = self.marks  # type: ignore[assignment]
+        self.item_controls = self.marks
         self.feedback: dict[str, w.HTML] = {}
         rows: list[w.Widget] = []
         for cid, text in self.claims.items():
@@ -123,9 +124,9 @@ class ClaimChecker(PerItemChoices):
             if truth == verdict.verdict:
                 lines.append(f'<div style="{FONT}">{escape(verdict.explain(lang))}</div>')
             self.feedback[cid].value = "".join(lines)
-        right = sum(self.result.values())
-        tone = "good" if right == len(self.result) else "warn"
+        right_count = sum(self.result.values())
+        tone: Tone = "good" if right_count == len(self.result) else "warn"
         self.summary.value = banner(
-            t("widgets.claims.score", lang, right=right, total=len(self.result)), tone
+            t("widgets.claims.score", lang, right=right_count, total=len(self.result)), tone
         )
         return self.result

@@ -21,6 +21,7 @@ from hocso.safety.phishing import Message, explain, load_messages
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
+    Tone,
     banner,
     big_button,
     escape,
@@ -64,7 +65,7 @@ class PhishingInbox(PerItemChoices):
         self.result: InboxResult | None = None
         loaded = list(messages) if isinstance(messages, Sequence) and not isinstance(messages, str) else None
         if loaded is None:
-            loaded = load_messages(Path(messages) if messages is not None else None)
+            loaded = load_messages(Path(messages) if isinstance(messages, (str, os.PathLike)) else None)
         if only is not None:
             by_id = {m.id: m for m in loaded}
             if unknown := [mid for mid in only if mid not in by_id]:
@@ -78,7 +79,7 @@ class PhishingInbox(PerItemChoices):
         lang = self.lang
         labels = [(t(f"widgets.inbox.{choice}", lang), choice) for choice in CHOICES]
         self.flags: dict[str, w.ToggleButtons] = {}
-        self.item_controls = self.flags  # type: ignore[assignment]
+        self.item_controls = self.flags
         self.reveals: dict[str, w.HTML] = {}
         self.cards: dict[str, w.HTML] = {}
         rows = []
@@ -132,7 +133,7 @@ class PhishingInbox(PerItemChoices):
         self.result = InboxResult(
             total - len(wrong) - len(unanswered), total, tuple(wrong), tuple(unanswered)
         )
-        tone = "good" if self.result.right == total else "warn"
+        tone: Tone = "good" if self.result.right == total else "warn"
         self.summary.value = banner(
             t("widgets.inbox.score", lang, right=self.result.right, total=total), tone
         )

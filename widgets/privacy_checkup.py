@@ -18,6 +18,7 @@ from hocso.safety.photos import PhotoMetadata, read_photo_metadata, strip_metada
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import (
     FONT,
+    Tone,
     banner,
     big_button,
     escape,
@@ -27,7 +28,7 @@ from hocso.widgets.look import (
 )
 
 #: setting -> {option: tone}; "good" is the safest choice, "warn" acceptable, "bad" risky
-SETTINGS: dict[str, dict[str, str]] = {
+SETTINGS: dict[str, dict[str, Tone]] = {
     "phone_visible": {"everyone": "bad", "friends": "warn", "only_me": "good"},
     "find_by_phone": {"on": "bad", "off": "good"},
     "birthday_visible": {"everyone": "bad", "friends": "warn", "only_me": "good"},
@@ -58,12 +59,12 @@ class PrivacyCheckup(PerItemChoices):
         super().__init__(question_id, language=language, answers_file=answers_file, save=save)
         lang = self.lang
         self.result: dict[str, bool] | None = None
-        self.photo = photo
+        self.photo: Path | bytes | None = photo if photo is None or isinstance(photo, bytes) else Path(photo)
         self.clean_path = Path(clean_path) if clean_path else _clean_path_for(photo)
         self.photo_metadata: PhotoMetadata | None = None
         self.clean_metadata: PhotoMetadata | None = None
         self.choices: dict[str, w.ToggleButtons] = {}
-        self.item_controls = self.choices  # type: ignore[assignment]
+        self.item_controls = self.choices
         rows: list[w.Widget] = []
         for setting, options in SETTINGS.items() if settings else ():
             labels = [(t(f"widgets.privacy.option.{option}", lang), option) for option in options]
@@ -105,12 +106,12 @@ class PrivacyCheckup(PerItemChoices):
         self.result = {s: SETTINGS[s].get(chosen.get(s, ""), "bad") == "good" for s in SETTINGS}
         lines = []
         for setting, safe in self.result.items():
-            tone = (
+            tone: Tone = (
                 "good" if safe else ("info" if setting not in chosen else SETTINGS[setting][chosen[setting]])
             )
             lines.append(banner(t(f"widgets.privacy.why.{setting}", lang), tone))
         safe_count = sum(self.result.values())
-        summary_tone = "good" if safe_count == len(SETTINGS) else "warn"
+        summary_tone: Tone = "good" if safe_count == len(SETTINGS) else "warn"
         self.advice.value = banner(
             t("widgets.privacy.score", lang, safe=safe_count, total=len(SETTINGS)), summary_tone
         ) + "".join(lines)
@@ -132,6 +133,8 @@ class PrivacyCheckup(PerItemChoices):
         return self.clean_metadata
 
     def _show_photo(self) -> None:
+        if self.photo is None:
+            return
         try:
             data = self.photo if isinstance(self.photo, bytes) else Path(self.photo).read_bytes()
             self.photo_metadata = read_photo_metadata(data)

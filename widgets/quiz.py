@@ -18,6 +18,7 @@ from hocso.i18n import t
 from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
     Text,
+    Tone,
     banner,
     big_button,
     full_width,
@@ -137,7 +138,7 @@ class Quiz(GradedWidget):
         ]
         for choice in self.choices:
             if choice.why is not None and (choice.key in chosen or choice.key in right):
-                tone = "good" if choice.correct else "bad"
+                tone: Tone = "good" if choice.correct else "bad"
                 parts.append(banner(f"{localized(choice.text, lang)}: {localized(choice.why, lang)}", tone))
         if self.explanation is not None:
             parts.append(paragraph(localized(self.explanation, lang)))

@@ -13,6 +13,7 @@ from hocso.safety.errors import SafetyError
 from hocso.safety.links import TRUSTED_DOMAINS, UrlReport, inspect_url
 from hocso.widgets.look import (
     FONT,
+    Tone,
     banner,
     big_button,
     escape,
@@ -82,7 +83,7 @@ class UrlInspector(w.VBox):
         if not report.warnings:
             verdict = banner(t("widgets.url.owner", lang, domain=report.registered_domain), "good")
         else:
-            tone = "bad" if BAD_WARNINGS & set(report.warnings) else "warn"
+            tone: Tone = "bad" if BAD_WARNINGS & set(report.warnings) else "warn"
             verdict = banner(t("widgets.url.careful", lang, domain=report.registered_domain), tone)
         lines = [
             banner(text, "bad" if code in BAD_WARNINGS else "warn")
