@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
-from nbconvert.writers import FilesWriter
+from nbconvert.writers.files import FilesWriter
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from nbgrader.coursedir import CourseDirectory
@@ -41,7 +41,8 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 from sqlalchemy.exc import SAWarning
-from traitlets.config import Config, PyFileConfigLoader
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
 from hocso.graders.done_marker import (
@@ -325,7 +326,8 @@ def pending_learners(course: Course, assignment: str, force: bool = False) -> tu
     submitted = runtime / "submitted"
     if not submitted.is_dir():
         raise GradingError(f"no submissions in {submitted}; run `hocso grade collect {assignment}` first")
-    pending, done = [], []
+    pending: list[str] = []
+    done: list[str] = []
     for learner_dir in sorted(submitted.iterdir()):
         if not (learner_dir / assignment).is_dir():
             continue

@@ -15,7 +15,7 @@ writes its pipes only through C functions held in its own frame, which Python co
 from __future__ import annotations
 
 import _json
-import _signal
+import _signal  # type: ignore[import-not-found]  # signal's C half (no enum wrapping); typeshed has no stub
 import inspect
 import io
 import marshal
@@ -56,6 +56,10 @@ class _CellTimeout(BaseException):
 
 
 class _QuietDisplayHook(DisplayHook):
+    def __init__(self, shell: InteractiveShell, cache_size: int) -> None:
+        # IPython's DisplayHook.__init__ is unannotated (only --strict asks, hence unused-ignore)
+        super().__init__(shell=shell, cache_size=cache_size)  # type: ignore[no-untyped-call,unused-ignore]
+
     def write_output_prompt(self) -> None:
         pass
 
@@ -99,7 +103,8 @@ def prepared_shell() -> tuple[InteractiveShell, Pristine]:
         _shell.displayhook = _QuietDisplayHook(shell=_shell, cache_size=0)
         _shell.display_trap.hook = _shell.displayhook
         _shell._format_exception_for_storage = _exception_for_history  # type: ignore[method-assign]
-        _shell.compile.cache = _CellFiles(_shell.compile.cache)  # type: ignore[method-assign]
+        # a method in the untyped-call view, an attribute otherwise: strict and non-strict runs disagree
+        _shell.compile.cache = _CellFiles(_shell.compile.cache)  # type: ignore[method-assign,unused-ignore]
         with capture_output():  # compile and import what the first cell needs once, before forking
             _shell.run_cell("import sys\n1/0", store_history=False)
         _pristine = Pristine(_shell)
@@ -120,7 +125,7 @@ class _CellFiles:
         self.cache = cache
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
-        name = self.cache(*args, **kwargs)
+        name: str = self.cache(*args, **kwargs)
         for path in (name, os.path.normcase(os.path.abspath(name))):  # as given, and as a frame's
             inspect.modulesbyfile[path] = NO_MODULE
         return name
@@ -147,14 +152,14 @@ def _raise_timeout(signum: int, frame: Any) -> None:
 
 def _run_one(
     shell: InteractiveShell, source: str, count: int, seconds: float, budget: list[int]
-) -> tuple[list, bool]:
+) -> tuple[list[dict[str, Any]], bool]:
     """Run one cell as the kernel would; returns its outputs and whether it timed out."""
     last_traceback: list[list[str]] = [[]]
 
     def keep_traceback(etype: Any, evalue: Any, stb: list[str]) -> None:
         last_traceback[0] = list(stb)
 
-    shell._showtraceback = keep_traceback
+    shell._showtraceback = keep_traceback  # type: ignore[method-assign]
     outputs: list[dict[str, Any]] = []
     stdout, stderr = _OutputCap(budget), _OutputCap(budget)
     captured, result, timed_out = None, None, False
@@ -187,6 +192,7 @@ def _run_one(
             _output("error", ename=type(error).__name__, evalue=text, traceback=last_traceback[0][-20:])
         )
     elif result is not None and result.result is not None:
+        assert shell.display_formatter is not None  # an InteractiveShell always has one
         data, metadata = shell.display_formatter.format(result.result)
         outputs.append(_output("execute_result", data=data, metadata=metadata, execution_count=count))
     return outputs, False

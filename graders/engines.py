@@ -27,7 +27,6 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
-from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
@@ -137,11 +136,19 @@ class DaskEngine:
         self.workers = max(1, workers)
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
+        self._config = contextlib.ExitStack()  # dask settings held while the cluster may (re)start workers
 
     def __enter__(self) -> DaskEngine:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
+            # workers forked from this grader, as the local engine's are: nbgrader, nbconvert and
+            # SQLAlchemy already imported (spawned workers imported them again, ~2 s of CPU each);
+            # a worker started again after one is lost is forked the same way
+            self._config.enter_context(dask.config.set({"distributed.worker.multiprocessing-method": "fork"}))
+            import hocso.graders.autograde  # noqa: F401 - imported before the fork, for the workers
+
             self.cluster = LocalCluster(
                 host="127.0.0.1",
                 dashboard_address=None,
@@ -154,16 +161,12 @@ class DaskEngine:
             self.client = Client(self.scheduler, timeout=30)
         return self
 
-    def __exit__(
-        self,
-        _type: type[BaseException] | None = None,
-        _value: object = None,
-        _tb: TracebackType | None = None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+        self._config.close()
         self.client = self.cluster = None
 
     def run(

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config import PyFileConfigLoader
+from traitlets.config.loader import PyFileConfigLoader
 
 from hocso.config import Course, LanguageCode, course_runtime_dir
 from hocso.graders.errors import GradingError

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
-from traitlets.config import PyFileConfigLoader
+from traitlets.config.loader import PyFileConfigLoader
 
 from hocso.config import Course, LanguageCode, course_runtime_dir
 from hocso.course_check.notebook_rules import graded_points

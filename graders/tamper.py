@@ -143,9 +143,9 @@ class Pristine:
                 changed.append(f"{function.__module__}.{function.__qualname__}")
                 function.__kwdefaults__ = kwdefaults
         for cls, attributes in self.classes:
-            current = vars(cls)
+            attrs = vars(cls)  # a read-only mappingproxy: setattr below writes through
             for key, value in attributes:
-                if current.get(key, _MISSING) is not value:
+                if attrs.get(key, _MISSING) is not value:
                     changed.append(f"{cls.__module__}.{cls.__qualname__}.{key}")
                     setattr(cls, key, value)
         for items, saved in (*self.sys_lists, *self.shell_lists):

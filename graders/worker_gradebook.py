@@ -155,11 +155,11 @@ def worker_gradebooks() -> Iterator[None]:
     cell metadata with cached schema validators)."""
     saved = [(module, module.Gradebook) for module in AUTOGRADE_MODULES]
     for module, _ in saved:
-        module.Gradebook = WorkerGradebook  # type: ignore[attr-defined]
+        module.Gradebook = WorkerGradebook
     jsonschema.validate = _same_as_jsonschema_validate
     try:
         yield
     finally:
         jsonschema.validate = _jsonschema_validate
         for module, original in saved:
-            module.Gradebook = original  # type: ignore[attr-defined]
+            module.Gradebook = original

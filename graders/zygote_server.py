@@ -69,8 +69,8 @@ def _serve_jobs(sock: socket.socket, shell: Any, pristine: Any, strong: bool, ui
     """The zygote's loop: per job, fork a sandboxed child that runs the cells over the job's pipes."""
     pid_namespaces = PidNamespaces() if strong else None
     while True:
-        header, fds, _, _ = socket.recv_fds(sock, _HEADER.size, 2)
-        header = _recv_exact(sock, _HEADER.size, header) if header else None
+        first, fds, _, _ = socket.recv_fds(sock, _HEADER.size, 2)
+        header = _recv_exact(sock, _HEADER.size, first) if first else None
         if header is None:
             return  # the worker has gone
         body = _recv_exact(sock, _HEADER.unpack(header)[0])
@@ -100,7 +100,7 @@ def _wait_for(pid: int, sock: socket.socket) -> bool:
     pidfd = os.pidfd_open(pid)
     try:
         while True:
-            ready, _, _ = select.select([pidfd, sock], [], [])
+            ready, _, _ = select.select([pidfd, sock.fileno()], [], [])
             if pidfd in ready:
                 return True
             if not sock.recv(1, socket.MSG_PEEK):  # the worker has gone: so does its submission

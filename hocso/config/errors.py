@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hocso.errors import HocsoError
 
@@ -28,7 +29,7 @@ class CourseConfigError(HocsoError):
         super().__init__(message)
         self.problems = problems
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (self.__class__, (self.message, self.problems))
 
     @classmethod

@@ -31,7 +31,7 @@ class Localized(Strict):
     en: str = Field(min_length=1)
 
     def __call__(self, language: LanguageCode) -> str:
-        return getattr(self, language)
+        return self.vi if language == "vi" else self.en
 
 
 class Level(Strict):
