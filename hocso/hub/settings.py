@@ -24,7 +24,17 @@ from hocso.i18n import t
 TEMPLATES = Path(__file__).parent / "templates"
 API_SERVICE = "hocso"  # the token `hocso hub` and its tests use for the hub's REST API
 PROXY_TIMEOUT_SECONDS = 180
-LOGIN_TEXTS = ("title", "first_time", "username", "password", "new_password", "sign_in", "failed", "starting", "busy")
+LOGIN_TEXTS = (
+    "title",
+    "first_time",
+    "username",
+    "password",
+    "new_password",
+    "sign_in",
+    "failed",
+    "starting",
+    "busy",
+)
 
 
 def api_token(state: HubState) -> str:
