@@ -226,6 +226,15 @@ def _report_html(report: CompetenceReport, lang: str) -> str:
         figures.append(
             ("gain_heading", plots.gain_histogram(report.gains, lang), plots.gain_caption(report.gains, lang))
         )
+    if not report.gains_by_competence.empty:
+        table = report.gains_by_competence
+        figures.append(
+            (
+                "gain_competence_heading",
+                plots.gain_by_competence_chart(table, lang),
+                plots.gain_competence_caption(table, report.gains, lang),
+            )
+        )
     for key, figure, caption in figures:  # each plot says in words what it shows
         heading = _e(t(f"reports.html.{key}", lang))
         parts.append(
