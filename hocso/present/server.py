@@ -225,7 +225,12 @@ class PresentServer(Voila):
             print(text, flush=True)  # the facilitator's terminal, where the address was printed
 
         check = announce_when_ready(warmth, say)
-        callback = tornado.ioloop.PeriodicCallback(lambda: check() and callback.stop(), 500)
+
+        def check_until_said() -> None:
+            if check():
+                callback.stop()
+
+        callback = tornado.ioloop.PeriodicCallback(check_until_said, 500)
         callback.start()
 
     def stop(self) -> None:
