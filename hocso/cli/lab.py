@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from hocso.config import Course, data_home, load_course
-from hocso.i18n import LANGUAGES, t
+from hocso.i18n import LANGUAGES, normalize_language, t
 from hocso.present import with_present_templates
 
 DEFAULT_PORT = 8888
@@ -130,7 +130,7 @@ def lab(
     from hocso.lab.workspace import default_learner_id
 
     course = load_course(course_path)
-    lang = language or course.info.default_language
+    lang = normalize_language(language) if language else course.info.default_language
     if group is not None and group not in course.framework.group_ids:
         raise click.BadParameter(
             f"{group!r}; groups: {', '.join(course.framework.group_ids)}", param_hint="--group"
@@ -146,7 +146,7 @@ def lab(
         os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(config_path)
     else:
         root, home, start_page = _learner_lab(course, lang, learner_id or default_learner_id(), group)
-    settings = write_lab_config(home, "author" if author else "learner", lang, start_page)  # type: ignore[arg-type]
+    settings = write_lab_config(home, "author" if author else "learner", lang, start_page)
     os.environ.update(lab_environment(settings, dict(os.environ)))
     # hocso's Voila template (projector and phone), for apps opened with Voila from the lab.
     os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))

@@ -12,7 +12,7 @@ import segno
 from hocso.cli.lab import first_free_port
 from hocso.config import load_course
 from hocso.errors import HocsoError
-from hocso.i18n import LANGUAGES, t
+from hocso.i18n import LANGUAGES, normalize_language, t
 from hocso.present.apps import discover_apps, find_app
 
 DEFAULT_PORT = 8866
@@ -93,7 +93,7 @@ def present(
     from hocso.present.server import PresentOptions, serve
 
     course = load_course(course_path)
-    lang = language or course.info.default_language
+    lang = normalize_language(language) if language else course.info.default_language
     apps = discover_apps(course.apps_dir)
     if not apps:
         raise NoApps(t("present.cli.no_apps", lang, folder=course.apps_dir))

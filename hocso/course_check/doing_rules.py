@@ -31,7 +31,9 @@ QUESTION_ID = re.compile(r"\b(?:answered|grade_items|grade_selection|grade_order
 
 def regions(source: str) -> tuple[str, str]:
     """(visible, secret) parts of a cell: secret is inside solution or hidden-test markers."""
-    visible, secret, inside = [], [], False
+    visible: list[str] = []
+    secret: list[str] = []
+    inside = False
     for line in source.splitlines():
         marker = line.strip()
         if marker in (BEGIN_SOLUTION, BEGIN_HIDDEN):

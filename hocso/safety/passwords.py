@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any, Literal
 
 from zxcvbn import zxcvbn
 from zxcvbn.adjacency_graphs import ADJACENCY_GRAPHS
@@ -48,7 +49,14 @@ HINT_CODES = (
     "date_or_year",
     "context_word",
 )
-SCENARIOS = {
+CrackTimeKey = Literal[
+    "online_no_throttling_10_per_second",
+    "online_throttling_100_per_hour",
+    "offline_slow_hashing_1e4_per_second",
+    "offline_fast_hashing_1e10_per_second",
+]
+#: our name -> zxcvbn's crack_times_seconds key (the stubs' TypedDict keys, hence the Literal)
+SCENARIOS: dict[str, CrackTimeKey] = {
     "online": "online_no_throttling_10_per_second",
     "online_throttled": "online_throttling_100_per_hour",
     "offline_slow": "offline_slow_hashing_1e4_per_second",
@@ -206,7 +214,7 @@ def _keyboard_walk(text: str) -> bool:
     return len(covered) >= KEYBOARD_SHARE * len(text)
 
 
-def _hints(sequence: list[dict]) -> tuple[str, ...]:
+def _hints(sequence: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
     found: list[str] = []
     for match in sequence:
         code = _hint_for(match)
@@ -215,7 +223,7 @@ def _hints(sequence: list[dict]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _hint_for(match: dict) -> str | None:
+def _hint_for(match: Mapping[str, Any]) -> str | None:
     pattern = match.get("pattern")
     if pattern == "dictionary":
         name = match.get("dictionary_name")

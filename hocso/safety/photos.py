@@ -79,8 +79,8 @@ def strip_metadata(src: str | Path | bytes, dst: str | Path) -> Path:
     with _open(src) as image:
         upright = ImageOps.exif_transpose(image)
         clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())  # pixels only, no info dict
-        if upright.mode == "P" and upright.getpalette():
-            clean.putpalette(upright.getpalette())
+        if upright.mode == "P" and (palette := upright.getpalette()):
+            clean.putpalette(palette)
         fmt = image.format or _format_for(target)
         options = {"quality": 95} if fmt == "JPEG" else {}
         clean.save(target, format=fmt, **options)
