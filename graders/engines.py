@@ -6,9 +6,11 @@ and yields each result as it finishes; the caller counts and reports them. Two e
 
 - `LocalEngine`: a fork-based process pool on this machine. Workers inherit the caller's warm
   nbgrader converter and reach the zygote root the caller started before importing nbgrader.
-- `DaskEngine`: any `distributed` cluster (a scheduler address, or a loopback `LocalCluster`).
-  Each worker process starts its own sandboxed zygote root on its first job, checks that it can
-  give the strong sandbox the job asks for (and refuses otherwise), and runs one job at a time.
+- `DaskEngine`: any `distributed` cluster (a scheduler address, or a loopback `LocalCluster` whose
+  workers are forked from the caller, warm, sharing its zygote root as the local engine's do).
+  A worker checks that it can give the strong sandbox the job asks for (and refuses otherwise),
+  runs one job at a time, and, where no root serves the course's folder (a worker on another
+  machine), starts its own sandboxed zygote root on its first job.
 
 A job whose worker is lost is run again on another worker (the scheduler does this); a job that
 ran twice changes nothing: nbgrader's converter (forced) replaces the autograded folder and
@@ -99,27 +101,30 @@ class LocalEngine:
 
 # one job at a time per worker process: the converter, the working folder and the zygote are the process's
 _one_job = threading.Lock()
-_roots: dict[tuple[int, str, bool], ZygoteRoot] = {}
+_strong_here: set[int] = set()  # processes that found the strong sandbox available
 
 
 def graded_on_worker(task: GradingTask, learner: str, settings: GradeSettings) -> LearnerResult:
-    """A Dask job: the strong sandbox checked here, on the worker's machine; this process's zygote
-    root started on its first job (it warms up while nbgrader's converter is built)."""
+    """A Dask job: the strong sandbox checked here, on the worker's machine, then `task`.
+
+    The zygote comes from the root this worker inherited (a LocalCluster's workers are forked from
+    the grader, after it started its root) or, where none serves the course's folder (a worker on
+    another machine), from a root of its own started on its first job (`hocso.graders.zygote`)."""
     from hocso.graders.errors import GradingError
     from hocso.graders.sandbox import missing_protections
-    from hocso.graders.zygote import ZygoteRoot
     from hocso.i18n import LANGUAGE_ENV, t
 
     with _one_job:
-        if settings.strong_sandbox and (missing := missing_protections()):
-            raise GradingError(
-                t("graders.autograde.sandbox_missing", settings.language or None, missing="; ".join(missing))
-            )
-        key = (os.getpid(), os.path.realpath(settings.runtime_dir), settings.strong_sandbox)
-        if key not in _roots:
-            for old in [k for k in _roots if k[0] == os.getpid()]:
-                _roots.pop(old).close()
-            _roots[key] = ZygoteRoot([settings.runtime_dir], settings.strong_sandbox)
+        if settings.strong_sandbox and os.getpid() not in _strong_here:
+            if missing := missing_protections():
+                raise GradingError(
+                    t(
+                        "graders.autograde.sandbox_missing",
+                        settings.language or None,
+                        missing="; ".join(missing),
+                    )
+                )
+            _strong_here.add(os.getpid())
         if settings.language:  # the job's language, for the messages this process writes
             os.environ[LANGUAGE_ENV] = settings.language
         return task(learner, settings)
@@ -127,7 +132,8 @@ def graded_on_worker(task: GradingTask, learner: str, settings: GradeSettings) -
 
 class DaskEngine:
     """Grading jobs on a Dask cluster: `scheduler` (e.g. ``tcp://10.0.0.5:8786``) or, without it,
-    a `LocalCluster` of `workers` single-threaded worker processes on loopback."""
+    a `LocalCluster` of `workers` single-threaded worker processes on loopback, forked from this
+    process when the engine is entered (so they share the zygote root it holds then, if any)."""
 
     forks_from_caller = False
 

@@ -232,10 +232,11 @@ def autograde(
         raise GradingError(t("graders.autograde.sandbox_missing", missing="; ".join(missing)))
     if missing:
         click.echo(t("graders.autograde.sandbox_weak", missing="; ".join(missing)), err=True)
-    # the process that forks submissions starts first: it warms up on another core meanwhile (a Dask
-    # worker starts its own)
+    # the process that forks submissions starts first: it warms up on another core meanwhile; the
+    # workers of a local Dask cluster are forked from here and share it, remote ones start their own
     local = grading.engine == "local"
-    root = ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) if local else None
+    here = local or grading.scheduler is None
+    root = ZygoteRoot([str(course_runtime_dir(course))], strong=not missing) if here else None
     with root or contextlib.nullcontext() as zygotes:
         from hocso.graders.autograde import autograde_submissions
         from hocso.graders.engines import engine_for
