@@ -125,10 +125,9 @@ def _hocso(root: Path, workers: int | None, timeout: int, engine: str = "local")
 
 def _per_learner(count: int) -> None:
     """Grade `count` submissions one after another in this process: wall and CPU per learner."""
+    from hocso.config import load_course
     from hocso.graders.autograde import GradeSettings, grade_submission, pending_learners
     from hocso.graders.sandbox import Limits
-
-    from hocso.config import load_course
 
     with tempfile.TemporaryDirectory(prefix="hocso-bench-") as scratch:
         course = load_course(_prepare(Path(scratch), count + 1))
