@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import httpx2
 import openai
@@ -61,12 +61,26 @@ REMOTE_ERRORS = (
 )
 
 
+#: who answered: the offline tutor, a remote or local (checked on this machine) model, or nobody
+ReplyBackend = Literal["offline", "remote", "local", "none"]
+#: the tutor's skill that made the reply, if one did
+ReplySkill = Literal["scam", "link", "password", "hint", "declined"]
+
+
+def _reply_backend(value: object) -> ReplyBackend:
+    """The backend a served reply names (hocso's service sets it); "offline" when it names none we know."""
+    for backend in get_args(ReplyBackend):
+        if value == backend:
+            return backend
+    return "offline"
+
+
 @dataclass(frozen=True)
 class AssistantReply:
     """What the learner sees: the answer, who answered, what was hidden, and whether code was held back."""
 
     text: str
-    backend: str  # "offline", "remote", "local" (checked on this machine) or "none" (not sent)
+    backend: ReplyBackend
     language: LanguageCode
     redaction: RedactionReport | None = None
     citations: tuple[dict[str, Any], ...] = ()
@@ -74,7 +88,7 @@ class AssistantReply:
     withheld: bool = False
     model: str | None = None
     covered: bool = True  # False: the course does not cover the question (the tutor said so)
-    skill: str | None = None  # "scam", "link", "password", "hint" or "declined" when the tutor used one
+    skill: ReplySkill | None = None
 
     @property
     def backend_label(self) -> str:
@@ -228,7 +242,7 @@ class Assistant:
         extension = (completion.model_extra or {}).get("hocso") or {}
         return AssistantReply(
             completion.choices[0].message.content or "",
-            str(extension.get("backend") or "offline"),
+            _reply_backend(extension.get("backend")),
             lang,
             report,
             tuple(extension.get("citations") or ()),

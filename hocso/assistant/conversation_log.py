@@ -9,11 +9,12 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hocso.config import data_home
+from hocso.config import LanguageCode, data_home
 
 
 def log_path() -> Path:
@@ -45,7 +46,13 @@ class ConversationLog:
         return db
 
     def record(
-        self, learner: str, language: str, backend: str, question: str, answer: str, redacted: list[str]
+        self,
+        learner: str,
+        language: LanguageCode,
+        backend: str,
+        question: str,
+        answer: str,
+        redacted: Sequence[str],
     ) -> None:
         with self._connect() as db:
             db.execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
@@ -16,6 +17,10 @@ from hocso.notebook_meta import cell_language, read_cells
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _MAX_PASSAGE_CHARS = 700
+
+
+#: where a passage comes from: a notebook's lesson, exercise, objectives or references, the glossary, the FAQ
+PassageKind = Literal["lesson", "exercise", "objectives", "references", "glossary", "faq"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class Passage:
     text: str
     source: str
     module: str | None
-    kind: str  # "lesson", "exercise", "objectives", "references" (notebooks), "glossary" or "faq"
+    kind: PassageKind
     title: str = ""
     lesson: str = ""  # the lesson section that teaches it (for an exercise: the one above it)
 
@@ -56,7 +61,7 @@ _REFERENCES = re.compile(r"^(?:nguồn tham khảo|references)\b", re.I)
 _OBJECTIVES = re.compile(r"^(?:mục tiêu|objectives)\b", re.I)
 
 
-def section_kind(section: str, body: str) -> str:
+def section_kind(section: str, body: str) -> PassageKind:
     """ "lesson", "exercise", "objectives" or "references", from the heading and how the text starts."""
     if _EXERCISE.match(section):
         return "exercise"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hocso.i18n import t
 
@@ -35,9 +35,12 @@ _AFTER_COLON = re.compile(
 )
 
 
+SkillName = Literal["scam", "link", "password"]
+
+
 @dataclass(frozen=True)
 class SkillAnswer:
-    skill: str  # "scam", "link" or "password"
+    skill: SkillName
     text: str
 
 

@@ -115,7 +115,7 @@ class OfflineTutor:
         if graded or asks_for_answer(question):
             return self._hint(question, language, notes)
         if skill := answer_with_skill(question, language):
-            module = self.course.knowledge.skills.get(skill.skill) if self.course else None  # type: ignore[call-overload]
+            module = self.course.knowledge.skills.get(skill.skill) if self.course else None
             source = _module_citation(self.course, module, language) if module else skill.skill
             text = f"{skill.text}\n({t('assistant.tutor.source', language, source=source)})"
             citation = Citation(source, module, "skill")
