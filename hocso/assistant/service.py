@@ -173,26 +173,26 @@ class AssistantService:
         if not self.quota.try_take(identity.learner):
             text = t("assistant.guard.quota", language, limit=self.settings.daily_quota)
             return _error(429, text, "rate_limit_error", "daily_quota")
-        reply = self.assistant(identity.learner).ask(
+        answer = self.assistant(identity.learner).ask(
             question, graded=request.hocso.graded, cell_source=cell or None, language=language
         )
         extension = {
-            "backend": reply.backend,
-            "language": reply.language,
-            "citations": list(reply.citations),
-            "redacted": list(reply.redaction.kinds) if reply.redaction else [],
-            "withheld": reply.withheld,
-            "fallback_reason": reply.fallback_reason,
-            "model": reply.model,
+            "backend": answer.backend,
+            "language": answer.language,
+            "citations": list(answer.citations),
+            "redacted": list(answer.redaction.kinds) if answer.redaction else [],
+            "withheld": answer.withheld,
+            "fallback_reason": answer.fallback_reason,
+            "model": answer.model,
         }
         if request.stream:
             return HttpReply(
                 200,
-                stream_events(request.model, reply.text, extension),
+                stream_events(request.model, answer.text, extension),
                 "text/event-stream",
                 {"Cache-Control": "no-cache"},
             )
-        return _json(200, completion(request.model, reply.text, question, extension))
+        return _json(200, completion(request.model, answer.text, question, extension))
 
     def describe(self) -> dict[str, object]:
         """Safe to print: which key variables the service holds, never their values."""

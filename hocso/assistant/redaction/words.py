@@ -230,7 +230,7 @@ def names(text: str, folded: str) -> list[Span]:
 
 
 def addresses(text: str, folded: str) -> list[Span]:
-    items = []
+    items: list[Span] = []
     position = 0
     while anchor := _ANCHOR.search(folded, position):
         first = folded[anchor.start() :].split(" ", 1)[0]
