@@ -15,6 +15,7 @@ pytest, e.g. `python3 dev.py test -k config -x`.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import os
 import shutil
@@ -128,16 +129,20 @@ def typecheck_tree() -> Path:
     entries plus graders/ and widgets/ as hocso/graders and hocso/widgets. mypy maps module names to
     folders and cannot follow setup.py's package_dir nor the editable install's import hook, so this is
     what lets `mypy -p hocso` see the whole package. Links point at the sources (errors and edits land
-    in the real files); rebuilt on every call, so new modules are always seen."""
+    in the real files); brought up to date on every call, so new modules are always seen. Updated in
+    place, never deleted first, so two runs at once (one shared checkout) do not pull it from each other."""
     package = TYPECHECK_ROOT / "hocso"
-    if package.exists():
-        shutil.rmtree(package)
-    package.mkdir(parents=True)
-    for entry in (ROOT / "hocso").iterdir():
-        if entry.name != "__pycache__":
-            (package / entry.name).symlink_to(entry)
+    package.mkdir(parents=True, exist_ok=True)
+    wanted = {entry.name: entry for entry in (ROOT / "hocso").iterdir() if entry.name != "__pycache__"}
     for name, folder in package_dirs().items():
-        (TYPECHECK_ROOT.joinpath(*name.split("."))).symlink_to(ROOT / folder)
+        wanted[name.split(".", 1)[1]] = ROOT / folder
+    for link in package.iterdir():
+        stale = link.name not in wanted or link.resolve() != wanted[link.name].resolve()
+        if stale and link.is_symlink():
+            link.unlink(missing_ok=True)
+    for name, target in wanted.items():
+        with contextlib.suppress(FileExistsError):  # there already, or another run made it just now
+            (package / name).symlink_to(target)
     return TYPECHECK_ROOT
 
 
