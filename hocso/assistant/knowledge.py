@@ -81,9 +81,10 @@ def notebook_passages(course: Course | None, module_id: str, path: Path) -> list
     lessons: dict[str, str] = {}
     passages = []
     for cell in read_cells(path):
-        language = cell_language(cell)
-        if cell.get("cell_type") != "markdown" or language not in ("vi", "en"):
+        tag = cell_language(cell)
+        if cell.get("cell_type") != "markdown" or tag not in ("vi", "en"):
             continue
+        language: LanguageCode = "vi" if tag == "vi" else "en"
         source = cell.get("source", "")
         if found := _HEADING.findall(source):
             headings[language] = _clean(found[0])
