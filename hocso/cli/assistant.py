@@ -15,18 +15,12 @@ from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, s
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
+from hocso.cli.options import course_option
 from hocso.config import find_course_root, load_course
 from hocso.i18n import current_language, t
 
 DEFAULT_PORT = 8765
 CLASS_KEY_ENV = "HOCSO_CLASS_KEY"
-COURSE_OPTION = click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
 
 
 @click.group()
@@ -67,7 +61,7 @@ def assistant() -> None:
     default=None,
     help="Questions per learner (or per address with the class key) per day; default course.toml's; 0 = no limit.",
 )
-@COURSE_OPTION
+@course_option
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -126,7 +120,7 @@ def _lan_address() -> str:
 @assistant.command()
 @click.argument("question")
 @click.option("--language", type=click.Choice(["vi", "en"]), default=None)
-@COURSE_OPTION
+@course_option
 def ask(question: str, language: str | None, course_path: Path | None) -> None:
     """Ask one question (guardrails included) and print the answer and who answered."""
     reply = assistant_for(course_path).ask(question, language=language)
@@ -134,7 +128,7 @@ def ask(question: str, language: str | None, course_path: Path | None) -> None:
 
 
 @assistant.command()
-@COURSE_OPTION
+@course_option
 def settings(course_path: Path | None) -> None:
     """Show the assistant settings in force (which key variables are set, never their values)."""
     click.echo(json.dumps(assistant_for(course_path).resolved.describe(), indent=2, ensure_ascii=False))

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import LanguageCode, gradebook_url, load_course
 from hocso.i18n import t
 
-COURSE_OPTION = click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
 LANGUAGE_OPTION = click.option(
     "--language",
     type=click.Choice(["vi", "en"]),
@@ -39,7 +33,7 @@ def certificate() -> None:
 
 
 @certificate.command("issue")
-@COURSE_OPTION
+@course_option
 @click.option(
     "--roster",
     "roster_path",
@@ -121,7 +115,7 @@ def issue(
 
 @certificate.command("verify")
 @click.argument("code_or_image")
-@COURSE_OPTION
+@course_option
 @click.option(
     "--public-key",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -169,7 +163,7 @@ def verify(
 
 
 @certificate.command("key")
-@COURSE_OPTION
+@course_option
 def key(course_path: Path | None) -> None:
     """Print the course's public key (PEM), for verifying its certificates on another machine."""
     from hocso.certificates.signing import public_key_pem

@@ -7,18 +7,13 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import load_course
 from hocso.course_check import check_course
 
 
 @click.command()
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
+@course_option
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON, for scripts and editors.")
 @click.option(
     "--run",

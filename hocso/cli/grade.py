@@ -11,20 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import Course, GradingSettings, LanguageCode, load_course
 from hocso.errors import HocsoError
 from hocso.i18n import LANGUAGE_ENV, LANGUAGES, normalize_language, t
 
 if TYPE_CHECKING:
     from hocso.roster import Roster
-
-COURSE_OPTION = click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
 
 
 def _course(course_path: Path | None) -> Course:
@@ -60,7 +53,7 @@ def grade() -> None:
     help="Release the edition of one learner group (leaders, staff, technical, soldiers, citizens): "
     "exercises above the group's target level are left out; reports count the same ones.",
 )
-@COURSE_OPTION
+@course_option
 def release(module: str, language: LanguageCode | None, group: str | None, course_path: Path | None) -> None:
     """Generate MODULE with nbgrader and release it to the runtime course folder."""
     from hocso.graders.release import release_module
@@ -94,7 +87,7 @@ def _roster(course: Course, roster: Path | None) -> Roster | None:
     help="Roster CSV (default: roster.csv beside the gradebook, when there is one); files are matched "
     "to learners by id, e-mail or full name.",
 )
-@COURSE_OPTION
+@course_option
 def collect(module: str, source: Path | None, roster: Path | None, course_path: Path | None) -> None:
     """Copy learners' submissions of MODULE into submitted/: from nbgrader's exchange (what learners
     sent with the lab's Submit button, newest per learner, widget answers included), or with --from
@@ -181,7 +174,7 @@ def _grading_settings(
     "submission is graded again without it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON for scripts.")
-@COURSE_OPTION
+@course_option
 def autograde(
     module: str,
     workers: int | None,
@@ -295,7 +288,7 @@ def autograde(
 
 @grade.command()
 @click.argument("module")
-@COURSE_OPTION
+@course_option
 def feedback(module: str, course_path: Path | None) -> None:
     """Write HTML feedback for each autograded learner of MODULE (nbgrader's feedback/ folder) and
     release it to nbgrader's exchange, where each learner's lab fetches their own."""
@@ -318,7 +311,7 @@ def feedback(module: str, course_path: Path | None) -> None:
     help="Roster CSV (default: roster.csv beside the gradebook, when there is one): its learners who "
     "sent nothing get a row that says so.",
 )
-@COURSE_OPTION
+@course_option
 def export(output: Path, roster: Path | None, course_path: Path | None) -> None:
     """CSV with one row per learner: a status per module (graded, failed with its reason, missing,
     awaiting manual grading), points per exercise, per competence and in total."""
@@ -338,7 +331,7 @@ def export(output: Path, roster: Path | None, course_path: Path | None) -> None:
     help="Roster CSV whose names and groups formgrader shows (default: roster.csv beside the gradebook).",
 )
 @click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
-@COURSE_OPTION
+@course_option
 def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Path | None) -> None:
     """Open nbgrader's formgrader on this course: on 127.0.0.1 only, with a new token, learners'
     names and groups from the roster. Ctrl+C stops it."""

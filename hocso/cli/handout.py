@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import LANGUAGES, LanguageCode, load_course
 from hocso.handouts import FORMATS, Format, write_handouts
 from hocso.i18n import t
@@ -15,13 +16,7 @@ DEFAULTS = write_handouts.__kwdefaults__ or {}  # the CLI's defaults are the API
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("modules", nargs=-1)
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
+@course_option
 @click.option(
     "--language",
     type=click.Choice(LANGUAGES),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import Course, data_home, load_course
 from hocso.i18n import LANGUAGES, normalize_language, t
 from hocso.present import with_present_templates
@@ -102,13 +103,7 @@ def _stop_on_interrupt() -> None:
     is_flag=True,
     help="Author mode: open the course sources (solutions and hidden tests) instead of a learner's workspace.",
 )
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
+@course_option
 def lab(
     port: int | None,
     ip: str,

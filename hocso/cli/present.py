@@ -10,6 +10,7 @@ import click
 import segno
 
 from hocso.cli.lab import first_free_port
+from hocso.cli.options import course_option
 from hocso.config import load_course
 from hocso.errors import HocsoError
 from hocso.i18n import LANGUAGES, normalize_language, t
@@ -66,13 +67,7 @@ def public_url(host: str, port: int) -> str:
     help="Learners who will open APP at once: one warm kernel each, ready before they arrive "
     "(default: course.toml [present] class_size).",
 )
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
+@course_option
 def present(
     app: str | None,
     host: str,

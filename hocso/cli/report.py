@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import gradebook_url, load_course
 from hocso.i18n import t
 from hocso.reports.export import FORMATS, write_report
@@ -15,13 +16,7 @@ from hocso.roster import RosterError, default_roster_path, load_roster
 
 
 @click.command()
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
+@course_option
 @click.option(
     "--roster",
     "roster_path",

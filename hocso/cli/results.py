@@ -7,16 +7,10 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import course_option
 from hocso.config import LanguageCode, gradebook_url, load_course
 from hocso.i18n import t
 
-COURSE_OPTION = click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
-)
 DB_OPTION = click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -39,7 +33,7 @@ def results() -> None:
 
 
 @results.command("key")
-@COURSE_OPTION
+@course_option
 def key(course_path: Path | None) -> None:
     """Print this server's public results key (PEM), for the centre to trust once."""
     from hocso import keys
@@ -49,7 +43,7 @@ def key(course_path: Path | None) -> None:
 
 
 @results.command("export")
-@COURSE_OPTION
+@course_option
 @click.option(
     "--unit", default=None, help="The unit to export (default: every unit on the roster, a file each)."
 )
@@ -88,7 +82,7 @@ def export(
 @results.command("trust")
 @click.argument("public_key", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--label", required=True, help="Who the key belongs to, e.g. the unit's name.")
-@COURSE_OPTION
+@course_option
 @DB_OPTION
 def trust_key(public_key: Path, label: str, course_path: Path | None, db: Path | None) -> None:
     """At the centre: trust a unit server's results key (from `hocso results key` there)."""
@@ -103,7 +97,7 @@ def trust_key(public_key: Path, label: str, course_path: Path | None, db: Path |
 @click.argument(
     "bundles", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
 )
-@COURSE_OPTION
+@course_option
 @DB_OPTION
 def import_(bundles: tuple[Path, ...], course_path: Path | None, db: Path | None) -> None:
     """At the centre: check and merge bundles; one refused never stops the others (exit 1 if any was)."""
@@ -133,7 +127,7 @@ def import_(bundles: tuple[Path, ...], course_path: Path | None, db: Path | None
 
 
 @results.command("report")
-@COURSE_OPTION
+@course_option
 @DB_OPTION
 @click.option(
     "--format",
