@@ -32,6 +32,9 @@ def small_course(course_copy: Path) -> Path:
     head, *modules = text.split("\n[[modules]]\n")
     keep = [m for m in modules if m.startswith(('id = "m01"', 'id = "m04"'))]
     toml.write_text(head + "".join("\n[[modules]]\n" + m for m in keep), encoding="utf-8")
+    # the assistant's FAQ and glossary name the other modules too, which load_course rightly refuses
+    # in a two-module course; these tests are about the workspace, not the assistant
+    (course_copy / "course_config" / "assistant.toml").unlink(missing_ok=True)
     return course_copy
 
 
