@@ -111,6 +111,7 @@ def hub_class(hub_home: Path) -> Iterator[HubClass]:
 def run_in_kernel(base: str, token: str, code: str, timeout: float = 300) -> str:
     """Start a kernel in a learner's lab (`base` = .../user/<name>/), run `code`, return its stdout."""
     import asyncio
+    import concurrent.futures
     import json
     import uuid
 
@@ -168,6 +169,9 @@ def run_in_kernel(base: str, token: str, code: str, timeout: float = 300) -> str
                 return "".join(output)
 
     try:
-        return asyncio.run(execute())
+        # a thread of its own: Playwright's sync API (the browser fixture of an earlier test) keeps an
+        # event loop running in this one, and asyncio.run refuses to start inside it
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, execute()).result()
     finally:
         httpx.delete(f"{base}api/kernels/{kernel_id}", headers=headers, timeout=60)

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.hub.conftest import INSTRUCTOR, LEARNERS, HubClass
+from tests.hub.conftest import INSTRUCTOR, LEARNERS, REMOTE_KEY, HubClass
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 MODULE = "m04"
@@ -203,7 +203,7 @@ def test_restart_mid_class_keeps_work_submissions_and_returns_feedback(hub_class
 
     cls = hub_class
     cls.hub.stop()  # type: ignore[attr-defined]
-    cls.hub = start_hub(cls.course)
+    cls.hub = start_hub(cls.course, extra_env={"OPENAI_API_KEY": REMOTE_KEY})  # as the unit's admin starts it
     # logins survive (same database and cookie secret): the learner's own password still works
     assert login_form(cls.hub.url, LEARNERS[1], f"pw-{LEARNERS[1]}-secret")
     with ThreadPoolExecutor(len(LEARNERS)) as pool:
