@@ -27,7 +27,7 @@ from hocso.assistant.app import handle
 from hocso.assistant.errors import AssistantError
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tutor import OfflineTutor
-from hocso.assistant.web import ServiceSettings, class_key_identify, make_assistant_app
+from hocso.assistant.web import ServiceSettings, class_key_identify, make_assistant_app, send_reply
 
 MAX_BODY_BYTES = ServiceLimits().max_body_bytes  # a question with its context is a few kB
 
@@ -44,19 +44,7 @@ class _TutorHandler(tornado.web.RequestHandler):
 
     async def _serve(self) -> None:
         reply = handle(self.tutor, self.request.method or "GET", self.request.path, self.request.body)
-        self.set_status(reply.status)
-        self.set_header("Content-Type", reply.content_type)
-        for name, value in reply.headers.items():
-            self.set_header(name, value)
-        try:
-            if isinstance(reply.body, list):
-                for event in reply.body:
-                    self.write(event)
-                    await self.flush()
-            else:
-                self.write(reply.body)
-        except tornado.iostream.StreamClosedError:
-            return
+        await send_reply(self, reply)
 
     async def get(self, *_: str) -> None:
         await self._serve()

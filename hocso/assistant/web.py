@@ -37,6 +37,24 @@ class ServiceSettings:
     prefix: str = "/"  # where the routes live: "/" for the LAN, "<base_url>hocso/assistant/" in the lab
 
 
+async def send_reply(handler: tornado.web.RequestHandler, reply: HttpReply) -> None:
+    """Write an HttpReply (a body, or a stream of events flushed one by one); a cut stream ends quietly."""
+    handler.set_status(reply.status)
+    handler.set_header("Content-Type", reply.content_type)
+    for name, value in reply.headers.items():
+        handler.set_header(name, value)
+    try:
+        if isinstance(reply.body, list):
+            for event in reply.body:
+                handler.write(event)
+                await handler.flush()
+        else:
+            handler.write(reply.body)
+        handler.finish()
+    except tornado.iostream.StreamClosedError:  # the learner closed the tab or cut the stream
+        LOG.debug("client went away during the answer")
+
+
 class AssistantHandler(tornado.web.RequestHandler):
     """Not a JupyterHandler on purpose: kernels authenticate with their learner token, not a cookie."""
 
@@ -61,20 +79,7 @@ class AssistantHandler(tornado.web.RequestHandler):
         await self._send(reply)
 
     async def _send(self, reply: HttpReply) -> None:
-        self.set_status(reply.status)
-        self.set_header("Content-Type", reply.content_type)
-        for name, value in reply.headers.items():
-            self.set_header(name, value)
-        try:
-            if isinstance(reply.body, list):
-                for event in reply.body:
-                    self.write(event)
-                    await self.flush()
-            else:
-                self.write(reply.body)
-            self.finish()
-        except tornado.iostream.StreamClosedError:  # the learner closed the tab or cut the stream
-            LOG.debug("client went away during the answer")
+        await send_reply(self, reply)
 
     async def get(self, path: str = "") -> None:
         await self._serve(path)
