@@ -350,7 +350,7 @@ def sandbox_for(allow_weak_sandbox: bool) -> bool:
 def autograde_submissions(
     course: Course,
     assignment: str,
-    workers: int = 2,
+    workers: int | None = None,
     limits: Limits | None = None,
     on_result: Callable[[LearnerResult], object] | None = None,
     zygotes: ZygoteRoot | None = None,
@@ -360,7 +360,8 @@ def autograde_submissions(
     engine: GradingEngine | None = None,
 ) -> BatchSummary:
     """Grade every pending submission of `assignment` (every one, `force`) on `engine` (default: a
-    fork-based pool of `workers` processes on this machine, `LocalEngine`).
+    fork-based pool of `workers` processes on this machine, `LocalEngine`; its default is
+    `GradingSettings.worker_count`, as for `hocso grade autograde`).
 
     `on_start(n)` is called once the module is known to be released, before the first of `n`
     submissions is graded (a progress bar starts there); `on_result` as each one finishes.

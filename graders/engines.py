@@ -29,7 +29,9 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from hocso.config.models import EngineName, GradingSettings
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
@@ -39,7 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DaskEngine", "EngineName", "GradingEngine", "LocalEngine", "engine_for"]
 
-EngineName = Literal["local", "dask"]
 GradingTask = Callable[[str, "GradeSettings"], "LearnerResult"]
 
 
@@ -70,8 +71,8 @@ class LocalEngine:
 
     forks_from_caller = True
 
-    def __init__(self, workers: int = 2, zygotes: ZygoteRoot | None = None) -> None:
-        self.workers = max(1, workers)
+    def __init__(self, workers: int | None = None, zygotes: ZygoteRoot | None = None) -> None:
+        self.workers = max(1, workers or GradingSettings(engine="local").worker_count)
         self.zygotes = zygotes
         self._stack = contextlib.ExitStack()
 
@@ -137,9 +138,9 @@ class DaskEngine:
 
     forks_from_caller = False
 
-    def __init__(self, scheduler: str | None = None, workers: int = 2) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
         self.scheduler = scheduler
-        self.workers = max(1, workers)
+        self.workers = max(1, workers or GradingSettings(engine="dask").worker_count)
         self.cluster: LocalCluster | None = None
         self.client: Client | None = None
         self._config = contextlib.ExitStack()  # dask settings held while the cluster may (re)start workers

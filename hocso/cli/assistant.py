@@ -15,8 +15,8 @@ from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, s
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
-from hocso.cli.options import course_option
-from hocso.config import find_course_root, load_course
+from hocso.cli.options import Decorator, F, course_option, host_option, language_option
+from hocso.config import LanguageCode, find_course_root, load_course
 from hocso.i18n import current_language, t
 
 DEFAULT_PORT = 8765
@@ -28,13 +28,15 @@ def assistant() -> None:
     """The AI assistant: offline tutor server, one-off questions, conversation log."""
 
 
+def class_key_option(*, required: bool) -> Decorator[F]:
+    """--class-key (or $HOCSO_CLASS_KEY): the key of a classroom's assistant server."""
+    unset = "required" if required else "a new one is made and shown when unset"
+    text = f"The key every client of the class server sends (${CLASS_KEY_ENV}); {unset}."
+    return click.option("--class-key", envvar=CLASS_KEY_ENV, required=required, default=None, help=text)
+
+
 @assistant.command()
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; 0.0.0.0 for the classroom LAN.",
-)
+@host_option(text="Address to listen on; 0.0.0.0 for the classroom LAN.")
 @click.option(
     "--port",
     default=DEFAULT_PORT,
@@ -42,12 +44,7 @@ def assistant() -> None:
     type=int,
     help="0 = any free port; a busy default moves on.",
 )
-@click.option(
-    "--class-key",
-    envvar=CLASS_KEY_ENV,
-    default=None,
-    help=f"The key every client must send (${CLASS_KEY_ENV}); a new one is made and shown when unset.",
-)
+@class_key_option(required=False)
 @click.option(
     "--per-minute",
     default=ServiceLimits().requests_per_minute,
@@ -101,7 +98,7 @@ def serve(
 
 @assistant.command()
 @click.argument("learner")
-@click.option("--class-key", envvar=CLASS_KEY_ENV, required=True, help=f"The class key (${CLASS_KEY_ENV}).")
+@class_key_option(required=True)
 def token(learner: str, class_key: str) -> None:
     """Print LEARNER's own token for `hocso assistant serve`: their quota, not the room's."""
     click.echo(LearnerTokens.from_class_key(class_key).mint(learner))
@@ -119,9 +116,9 @@ def _lan_address() -> str:
 
 @assistant.command()
 @click.argument("question")
-@click.option("--language", type=click.Choice(["vi", "en"]), default=None)
+@language_option("the answer", "the current language ($HOCSO_LANG)")
 @course_option
-def ask(question: str, language: str | None, course_path: Path | None) -> None:
+def ask(question: str, language: LanguageCode | None, course_path: Path | None) -> None:
     """Ask one question (guardrails included) and print the answer and who answered."""
     reply = assistant_for(course_path).ask(question, language=language)
     click.echo(str(reply))

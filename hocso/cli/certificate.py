@@ -7,16 +7,18 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
+from hocso.cli.options import (
+    course_option,
+    gradebook_option,
+    language_option,
+    out_option,
+    roster_option,
+    unit_option,
+)
 from hocso.config import LanguageCode, gradebook_url, load_course
 from hocso.i18n import t
 
-LANGUAGE_OPTION = click.option(
-    "--language",
-    type=click.Choice(["vi", "en"]),
-    default=None,
-    help="Language of the page or message (default: the course's default language).",
-)
+LANGUAGE_OPTION = language_option("the page or message")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,23 +36,11 @@ def certificate() -> None:
 
 @certificate.command("issue")
 @course_option
-@click.option(
-    "--roster",
-    "roster_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster CSV (default: roster.csv beside the gradebook).",
-)
-@click.option("--gradebook", default=None, help="nbgrader gradebook URL (default: the course's).")
-@click.option("--unit", default=None, help="Only learners of this unit.")
+@roster_option()
+@gradebook_option
+@unit_option()
 @click.option("--learner", "learners", multiple=True, help="Only this learner id (repeatable).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("certificates"),
-    show_default=True,
-    help="Folder for the pages: <learner id>.html and .pdf.",
-)
+@out_option(Path("certificates"), "Folder for the pages: <learner id>.html and .pdf.", folder=True)
 @click.option("--no-pdf", is_flag=True, help="Write the HTML pages only (no Chromium needed).")
 @LANGUAGE_OPTION
 def issue(

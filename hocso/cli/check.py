@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
+from hocso.cli.options import course_option, json_option
 from hocso.config import load_course
 from hocso.course_check import check_course
 
 
 @click.command()
 @course_option
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON, for scripts and editors.")
+@json_option
 @click.option(
     "--run",
     is_flag=True,

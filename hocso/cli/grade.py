@@ -7,14 +7,25 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 import click
 
-from hocso.cli.options import course_option
-from hocso.config import Course, GradingSettings, LanguageCode, load_course
+from hocso.cli.options import (
+    Decorator,
+    F,
+    course_option,
+    group_option,
+    json_option,
+    language_option,
+    no_browser_option,
+    out_option,
+    roster_option,
+)
+from hocso.config import Course, EngineName, GradingSettings, LanguageCode, load_course
 from hocso.errors import HocsoError
-from hocso.i18n import LANGUAGE_ENV, LANGUAGES, normalize_language, t
+from hocso.graders.sandbox import Limits
+from hocso.i18n import LANGUAGE_ENV, normalize_language, t
 
 if TYPE_CHECKING:
     from hocso.roster import Roster
@@ -34,6 +45,14 @@ def _course(course_path: Path | None) -> Course:
     return course
 
 
+def limit_option(field: str, text: str) -> Decorator[F]:
+    """--cell-timeout, --memory-mb, ...: one of `Limits`' fields, with its default."""
+    default = getattr(Limits(), field)
+    kind = click.FloatRange(min=0, min_open=True) if isinstance(default, float) else click.IntRange(min=1)
+    name = "--" + field.replace("_", "-")
+    return click.option(name, field, type=kind, default=default, show_default=True, help=text)
+
+
 @click.group()
 def grade() -> None:
     """Grade a module: release, collect, autograde, feedback, export (nbgrader-compatible)."""
@@ -41,17 +60,10 @@ def grade() -> None:
 
 @grade.command()
 @click.argument("module")
-@click.option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Release a one-language edition; grading is identical.",
-)
-@click.option(
-    "--group",
-    default=None,
-    help="Release the edition of one learner group (leaders, staff, technical, soldiers, citizens): "
-    "exercises above the group's target level are left out; reports count the same ones.",
+@language_option("the edition released; grading is identical", "every language")
+@group_option(
+    "Release the edition of one learner group (leaders, staff, technical, soldiers, citizens): "
+    "exercises above the group's target level are left out; reports count the same ones."
 )
 @course_option
 def release(module: str, language: LanguageCode | None, group: str | None, course_path: Path | None) -> None:
@@ -80,15 +92,9 @@ def _roster(course: Course, roster: Path | None) -> Roster | None:
     help="LMS download folder or zip: Moodle, Canvas, Google Classroom, Microsoft Teams or plain "
     "<learner>/<notebook> (default: the learners' submissions in nbgrader's exchange).",
 )
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster CSV (default: roster.csv beside the gradebook, when there is one); files are matched "
-    "to learners by id, e-mail or full name.",
-)
+@roster_option("Files are matched to learners by id, e-mail or full name; without a roster, by id.")
 @course_option
-def collect(module: str, source: Path | None, roster: Path | None, course_path: Path | None) -> None:
+def collect(module: str, source: Path | None, roster_path: Path | None, course_path: Path | None) -> None:
     """Copy learners' submissions of MODULE into submitted/: from nbgrader's exchange (what learners
     sent with the lab's Submit button, newest per learner, widget answers included), or with --from
     from an LMS folder or zip (originals untouched, newest copy per learner, answers files with
@@ -96,7 +102,7 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
     from hocso.graders.collect import collect_from_exchange, collect_submissions
 
     course = _course(course_path)
-    learners = _roster(course, roster)
+    learners = _roster(course, roster_path)
     if source is None:
         report = collect_from_exchange(course, module, set(learners.ids) if learners else None)
     else:
@@ -107,7 +113,7 @@ def collect(module: str, source: Path | None, roster: Path | None, course_path: 
 
 
 def _grading_settings(
-    course: Course, engine: str | None, scheduler: str | None, workers: int | None
+    course: Course, engine: EngineName | None, scheduler: str | None, workers: int | None
 ) -> GradingSettings:
     """course.toml's [grading], with this command's options over it, validated by the same model."""
     from pydantic import ValidationError
@@ -133,14 +139,14 @@ def _grading_settings(
 @click.argument("module")
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Parallel workers (default: course.toml [grading] workers, else CPU cores + 1, so no core idles "
     "while a submission sleeps or times out; with --engine dask and no --scheduler: 2 Dask workers).",
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "dask"]),
+    type=click.Choice(get_args(EngineName)),
     default=None,
     help="Where grading runs: local processes, or a Dask cluster (default: course.toml [grading] engine).",
 )
@@ -150,18 +156,10 @@ def _grading_settings(
     help="Dask scheduler address, tcp://HOST:PORT (implies --engine dask; default: course.toml "
     "[grading] scheduler, else two Dask workers on this machine).",
 )
-@click.option("--cell-timeout", type=float, default=30.0, show_default=True, help="Seconds per cell.")
-@click.option(
-    "--notebook-timeout", type=float, default=120.0, show_default=True, help="Seconds per notebook."
-)
-@click.option("--memory-mb", type=int, default=1024, show_default=True, help="Memory limit per submission.")
-@click.option(
-    "--disk-mb",
-    type=int,
-    default=200,
-    show_default=True,
-    help="Writable space per submission (its folder and /tmp).",
-)
+@limit_option("cell_timeout", "Seconds per cell.")
+@limit_option("notebook_timeout", "Seconds per notebook.")
+@limit_option("memory_mb", "Memory limit per submission.")
+@limit_option("disk_mb", "Writable space per submission (its folder and /tmp).")
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
@@ -173,12 +171,12 @@ def _grading_settings(
     help="Grade every submission again, also those graded as they are now (a new or changed "
     "submission is graded again without it).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON for scripts.")
+@json_option
 @course_option
 def autograde(
     module: str,
     workers: int | None,
-    engine: str | None,
+    engine: EngineName | None,
     scheduler: str | None,
     cell_timeout: float,
     notebook_timeout: float,
@@ -203,7 +201,6 @@ def autograde(
     memory with native code or answer for the runner from inside a test; all it reaches stays in
     its sandbox. Without bubblewrap, root or writable cgroups this refuses, naming what is missing.
     """
-    import os
     import sys
 
     from tqdm import tqdm
@@ -247,7 +244,7 @@ def autograde(
                 tqdm(total=total, desc=t("graders.autograde.progress"), disable=as_json, unit="learner")
             )
 
-        count = grading.workers or ((os.cpu_count() or 1) + 1 if local else 2)
+        count = grading.worker_count
         try:
             with engine_for(grading.engine, count, grading.scheduler, zygotes) as grading_engine:
                 summary = autograde_submissions(
@@ -301,38 +298,25 @@ def feedback(module: str, course_path: Path | None) -> None:
 
 
 @grade.command()
-@click.option(
-    "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("grades.csv"), show_default=True
-)
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster CSV (default: roster.csv beside the gradebook, when there is one): its learners who "
-    "sent nothing get a row that says so.",
-)
+@out_option(Path("grades.csv"), "The CSV file to write.")
+@roster_option("Its learners who sent nothing get a row that says so.")
 @course_option
-def export(output: Path, roster: Path | None, course_path: Path | None) -> None:
+def export(out: Path, roster_path: Path | None, course_path: Path | None) -> None:
     """CSV with one row per learner: a status per module (graded, failed with its reason, missing,
     awaiting manual grading), points per exercise, per competence and in total."""
     from hocso.graders.export import export_scores
 
     course = _course(course_path)
-    count = export_scores(course, output, _roster(course, roster))
-    click.echo(t("graders.export.done", count=count, path=output))
+    count = export_scores(course, out, _roster(course, roster_path))
+    click.echo(t("graders.export.done", count=count, path=out))
 
 
 @grade.command()
 @click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
-@click.option(
-    "--roster",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster CSV whose names and groups formgrader shows (default: roster.csv beside the gradebook).",
-)
-@click.option("--no-browser", is_flag=True, help="Print the address instead of opening a browser.")
+@roster_option("Formgrader shows its learners' names and groups.")
+@no_browser_option
 @course_option
-def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Path | None) -> None:
+def formgrader(port: int, roster_path: Path | None, no_browser: bool, course_path: Path | None) -> None:
     """Open nbgrader's formgrader on this course: on 127.0.0.1 only, with a new token, learners'
     names and groups from the roster. Ctrl+C stops it."""
     from hocso.graders.formgrader import (
@@ -345,8 +329,8 @@ def formgrader(port: int, roster: Path | None, no_browser: bool, course_path: Pa
     from hocso.roster import default_roster_path
 
     course = _course(course_path)
-    path = roster or default_roster_path(course)
-    learners = _roster(course, roster)
+    path = roster_path or default_roster_path(course)
+    learners = _roster(course, roster_path)
     if learners is not None:
         click.echo(t("formgrader.roster", count=write_roster_to_gradebook(course, learners), path=path))
     else:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
-from hocso.config import LANGUAGES, LanguageCode, load_course
+from hocso.cli.options import course_option, format_option, language_option, out_option
+from hocso.config import LanguageCode, load_course
 from hocso.handouts import FORMATS, Format, write_handouts
 from hocso.i18n import t
 
@@ -17,22 +17,9 @@ DEFAULTS = write_handouts.__kwdefaults__ or {}  # the CLI's defaults are the API
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("modules", nargs=-1)
 @course_option
-@click.option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of the pages (default: the course's default language).",
-)
-@click.option(
-    "--format", "format_", type=click.Choice(FORMATS), default=DEFAULTS["format"], show_default=True
-)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("handouts"),
-    show_default=True,
-    help="Folder for the pages: <module>-<language>.html (and .pdf).",
-)
+@language_option("the pages")
+@format_option(FORMATS, DEFAULTS["format"])
+@out_option(Path("handouts"), "Folder for the pages: <module>-<language>.html (and .pdf).", folder=True)
 def handout(
     modules: tuple[str, ...],
     course_path: Path | None,

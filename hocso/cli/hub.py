@@ -8,24 +8,10 @@ from pathlib import Path
 
 import click
 
+from hocso.cli.options import courses_option, roster_option
 from hocso.config import Course, load_course
 from hocso.i18n import t
 from hocso.roster import Roster, default_roster_path, load_roster
-
-COURSE_OPTION = click.option(
-    "--course",
-    "course_paths",
-    type=click.Path(file_okay=False, path_type=Path),
-    multiple=True,
-    help="Course folder; repeat for several courses on one hub (default: the one around the current folder).",
-)
-ROSTER_OPTION = click.option(
-    "--roster",
-    "roster_paths",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="Roster CSV, one per --course in the same order (default: each course's roster.csv in its runtime folder).",
-)
 
 
 def _courses(course_paths: tuple[Path, ...], roster_paths: tuple[Path, ...]) -> list[tuple[Course, Roster]]:
@@ -37,8 +23,8 @@ def _courses(course_paths: tuple[Path, ...], roster_paths: tuple[Path, ...]) -> 
 
 
 @click.group(invoke_without_command=True)
-@COURSE_OPTION
-@ROSTER_OPTION
+@courses_option
+@roster_option(multiple=True)
 @click.option(
     "--release",
     "modules",
@@ -87,8 +73,8 @@ def hub(
 
 
 @hub.command()
-@COURSE_OPTION
-@ROSTER_OPTION
+@courses_option
+@roster_option(multiple=True)
 @click.option("--reset", "reset", multiple=True, help="Account whose code and password to replace (repeat).")
 def codes(course_paths: tuple[Path, ...], roster_paths: tuple[Path, ...], reset: tuple[str, ...]) -> None:
     """Print a first-login code for every account that has none (or for --reset ones); hand them out on slips."""

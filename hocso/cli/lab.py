@@ -13,9 +13,16 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
-from hocso.config import Course, data_home, load_course
-from hocso.i18n import LANGUAGES, normalize_language, t
+from hocso.cli.options import (
+    course_option,
+    free_port_option,
+    group_option,
+    host_option,
+    language_option,
+    no_browser_option,
+)
+from hocso.config import Course, LanguageCode, data_home, load_course
+from hocso.i18n import t
 from hocso.present import with_present_templates
 
 DEFAULT_PORT = 8888
@@ -33,7 +40,9 @@ def first_free_port(ip: str, start: int) -> int:
     raise click.ClickException(f"no free port between {start} and {start + 99} on {ip}; pass --port")
 
 
-def _learner_lab(course: Course, language: str, learner_id: str, group: str | None) -> tuple[Path, Path, str]:
+def _learner_lab(
+    course: Course, language: LanguageCode, learner_id: str, group: str | None
+) -> tuple[Path, Path, str]:
     """(served root, mode folder, start page) of the learner's lab, after filling the workspace."""
     from hocso.lab.workspace import Learner, prepare_workspace, write_start_page
 
@@ -43,7 +52,7 @@ def _learner_lab(course: Course, language: str, learner_id: str, group: str | No
     for logger in quiet:  # nbgrader's progress lines are for instructors; a failure is reported below
         logger.setLevel(logging.CRITICAL)
     try:
-        space = prepare_workspace(course, Learner(learner_id, language, group))  # type: ignore[arg-type]
+        space = prepare_workspace(course, Learner(learner_id, language, group))
     finally:
         for logger, level in zip(quiet, levels, strict=True):
             logger.setLevel(level)
@@ -75,29 +84,17 @@ def _stop_on_interrupt() -> None:
 
 
 @click.command()
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=None,
-    help=f"Port to listen on (default: first free from {DEFAULT_PORT}).",
-)
-@click.option(
-    "--ip", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 opens it to the LAN."
-)
-@click.option("--no-browser", is_flag=True, help="Do not open a web browser; just print the address.")
-@click.option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of the learner's edition and of the lab (default: the course's).",
-)
+@free_port_option(DEFAULT_PORT)
+@host_option("--ip", text="Address to listen on; 0.0.0.0 opens it to the LAN.")
+@no_browser_option
+@language_option("the learner's edition and of the lab")
 @click.option(
     "--learner",
     "learner_id",
     default=None,
     help="Learner id used for submissions (default: the computer's user name).",
 )
-@click.option("--group", default=None, help="Learner group whose edition to open (default: every exercise).")
+@group_option("Learner group whose edition to open (default: every exercise).")
 @click.option(
     "--author",
     is_flag=True,
@@ -108,7 +105,7 @@ def lab(
     port: int | None,
     ip: str,
     no_browser: bool,
-    language: str | None,
+    language: LanguageCode | None,
     learner_id: str | None,
     group: str | None,
     author: bool,
@@ -125,7 +122,7 @@ def lab(
     from hocso.lab.workspace import default_learner_id
 
     course = load_course(course_path)
-    lang = normalize_language(language) if language else course.info.default_language
+    lang = language or course.info.default_language
     if group is not None and group not in course.framework.group_ids:
         raise click.BadParameter(
             f"{group!r}; groups: {', '.join(course.framework.group_ids)}", param_hint="--group"

@@ -1,15 +1,79 @@
-"""Options several `hocso` commands share, defined once (issue 23: no option retyped per command)."""
+"""Options several `hocso` commands share, each defined once (issue 23: no option retyped per command).
+
+A factory takes only what differs between commands (the help's subject, a default that belongs to
+the command); the name, type and parameter name of an option are the same wherever it appears.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-course_option = click.option(
-    "--course",
-    "course_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Course folder (default: the one around the current folder, or $HOCSO_COURSE).",
+from hocso.config import LANGUAGES
+
+F = TypeVar("F", bound=Callable[..., Any])
+Decorator = Callable[[F], F]
+
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+COURSE_HELP = "Course folder (default: the one around the current folder, or $HOCSO_COURSE)."
+course_option = click.option("--course", "course_path", type=FOLDER, default=None, help=COURSE_HELP)
+courses_option = click.option(
+    "--course", "course_paths", type=FOLDER, multiple=True, help=f"{COURSE_HELP} Repeat for several courses."
 )
+gradebook_option = click.option(
+    "--gradebook", default=None, help="nbgrader gradebook URL (default: the course's)."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, for scripts.")
+no_browser_option = click.option("--no-browser", is_flag=True, help="Print the address; open no browser.")
+
+
+def language_option(subject: str, default: str = "the course's default language") -> Decorator[F]:
+    """--language: a `LanguageCode`, or None for the command's default (the course's, as a rule)."""
+    text = f"Language of {subject} (default: {default})."
+    return click.option("--language", type=click.Choice(LANGUAGES), default=None, help=text)
+
+
+def roster_option(more: str = "", *, multiple: bool = False) -> Decorator[F]:
+    """--roster: a roster CSV (`roster_path`), or with `multiple` one per --course (`roster_paths`)."""
+    if multiple:
+        text = "Roster CSV, one per --course in the same order (default: each course's roster.csv)."
+        return click.option("--roster", "roster_paths", type=FILE, multiple=True, help=text)
+    text = f"Roster CSV (default: roster.csv beside the gradebook). {more}".strip()
+    return click.option("--roster", "roster_path", type=FILE, default=None, help=text)
+
+
+def unit_option(text: str = "Only learners of this unit.") -> Decorator[F]:
+    return click.option("--unit", default=None, help=text)
+
+
+def group_option(text: str) -> Decorator[F]:
+    """--group: a learner group id of the course's framework (leaders, staff, ...)."""
+    return click.option("--group", default=None, help=text)
+
+
+def out_option(default: Path | None, text: str, *, folder: bool = False) -> Decorator[F]:
+    """--out: where a command writes (`--output` is the same option, as nbgrader spells it)."""
+    kind = FOLDER if folder else click.Path(path_type=Path)
+    shown = default is not None
+    return click.option("--out", "--output", "out", type=kind, default=default, show_default=shown, help=text)
+
+
+def format_option(formats: Sequence[str], default: str, text: str | None = None) -> Decorator[F]:
+    choice = click.Choice(formats)
+    return click.option("--format", "format_", type=choice, default=default, show_default=True, help=text)
+
+
+def host_option(*names: str, text: str) -> Decorator[F]:
+    """--host (the lab keeps Jupyter's --ip): the address to listen on, loopback unless told."""
+    return click.option(*(names or ("--host",)), default="127.0.0.1", show_default=True, help=text)
+
+
+def free_port_option(first: int) -> Decorator[F]:
+    """--port, or None: the first free port from `first` (the command finds it)."""
+    text = f"Port to listen on (default: first free from {first})."
+    return click.option("--port", type=click.IntRange(1, 65535), default=None, help=text)

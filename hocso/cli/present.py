@@ -10,10 +10,10 @@ import click
 import segno
 
 from hocso.cli.lab import first_free_port
-from hocso.cli.options import course_option
-from hocso.config import load_course
+from hocso.cli.options import course_option, free_port_option, host_option, language_option
+from hocso.config import LanguageCode, load_course
 from hocso.errors import HocsoError
-from hocso.i18n import LANGUAGES, normalize_language, t
+from hocso.i18n import t
 from hocso.present.apps import discover_apps, find_app
 
 DEFAULT_PORT = 8866
@@ -42,24 +42,9 @@ def public_url(host: str, port: int) -> str:
 
 @click.command()
 @click.argument("app", required=False)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Address to listen on; 0.0.0.0 lets phones on the classroom network connect.",
-)
-@click.option(
-    "--port",
-    type=click.IntRange(1, 65535),
-    default=None,
-    help=f"Port to listen on (default: first free from {DEFAULT_PORT}).",
-)
-@click.option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    default=None,
-    help="Language of the pages and messages (default: the course's).",
-)
+@host_option(text="Address to listen on; 0.0.0.0 lets phones on the classroom network connect.")
+@free_port_option(DEFAULT_PORT)
+@language_option("the pages and messages")
 @click.option(
     "--class-size",
     type=click.IntRange(1, 200),
@@ -72,7 +57,7 @@ def present(
     app: str | None,
     host: str,
     port: int | None,
-    language: str | None,
+    language: LanguageCode | None,
     class_size: int | None,
     course_path: Path | None,
 ) -> None:
@@ -88,7 +73,7 @@ def present(
     from hocso.present.server import PresentOptions, serve
 
     course = load_course(course_path)
-    lang = normalize_language(language) if language else course.info.default_language
+    lang = language or course.info.default_language
     apps = discover_apps(course.apps_dir)
     if not apps:
         raise NoApps(t("present.cli.no_apps", lang, folder=course.apps_dir))

@@ -6,10 +6,19 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
-from hocso.config import gradebook_url, load_course
+from hocso.cli.options import (
+    course_option,
+    format_option,
+    gradebook_option,
+    group_option,
+    language_option,
+    out_option,
+    roster_option,
+    unit_option,
+)
+from hocso.config import LanguageCode, gradebook_url, load_course
 from hocso.i18n import t
-from hocso.reports.export import FORMATS, write_report
+from hocso.reports.export import FORMATS, Format, write_report
 from hocso.reports.scores import load_scores
 from hocso.reports.summary import build_report
 from hocso.roster import RosterError, default_roster_path, load_roster
@@ -17,50 +26,28 @@ from hocso.roster import RosterError, default_roster_path, load_roster
 
 @click.command()
 @course_option
-@click.option(
-    "--roster",
-    "roster_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Roster CSV with columns learner_id, name, group, unit (default: roster.csv beside the gradebook).",
-)
-@click.option(
-    "--gradebook", default=None, help="nbgrader gradebook URL (default: the course's, sqlite:///...)."
-)
-@click.option("--unit", default=None, help="Only learners of this unit.")
-@click.option(
-    "--group",
-    default=None,
-    help="Only learners of this group (leaders, staff, technical, soldiers, citizens).",
-)
+@roster_option("Columns: learner_id, name, group, unit.")
+@gradebook_option
+@unit_option()
+@group_option("Only learners of this group (leaders, staff, technical, soldiers, citizens).")
 @click.option("--module", default=None, help="Only the exercises of this module (e.g. m04).")
 @click.option(
     "--modules",
     default=None,
     help="Count these modules, comma-separated (e.g. m04,m06); default: those with submissions so far.",
 )
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(FORMATS),
-    default="html",
-    show_default=True,
-    help="html: one offline file with plots; csv: a folder of tables; xlsx: one workbook; pdf: the HTML "
+@format_option(
+    FORMATS,
+    "html",
+    "html: one offline file with plots; csv: a folder of tables; xlsx: one workbook; pdf: the HTML "
     "printed by headless Chromium ($HOCSO_CHROMIUM or chromium on PATH; without it the command stops and "
     "says so, and you can print the HTML from any browser).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Where to write (default: competence-report.html/.xlsx/.pdf, or the folder competence-report/ for csv).",
+@out_option(
+    None,
+    "Where to write (default: competence-report.html/.xlsx/.pdf, or the folder competence-report/ for csv).",
 )
-@click.option(
-    "--language",
-    type=click.Choice(["vi", "en"]),
-    default=None,
-    help="Language of the report (default: the course's default language).",
-)
+@language_option("the report")
 def report(
     course_path: Path | None,
     roster_path: Path | None,
@@ -69,9 +56,9 @@ def report(
     group: str | None,
     module: str | None,
     modules: str | None,
-    format_: str,
+    format_: Format,
     out: Path | None,
-    language: str | None,
+    language: LanguageCode | None,
 ) -> None:
     """Write a competence report: where each learner, unit and group stands against the framework.
 
@@ -104,5 +91,5 @@ def report(
     chosen = [m.strip() for m in modules.split(",") if m.strip()] if modules else None
     result = build_report(course, scores, roster, unit=unit, group=group, module=module, modules=chosen)
     target = out or Path("competence-report" if format_ == "csv" else f"competence-report.{format_}")
-    written = write_report(result, format_, target, lang, gradebook=url)  # type: ignore[arg-type]
+    written = write_report(result, format_, target, lang, gradebook=url)
     click.echo(t("reports.cli.written", lang, path=written))

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import click
 
-from hocso.cli.options import course_option
+from hocso.cli.options import (
+    course_option,
+    format_option,
+    gradebook_option,
+    language_option,
+    out_option,
+    roster_option,
+    unit_option,
+)
 from hocso.config import LanguageCode, gradebook_url, load_course
 from hocso.i18n import t
+from hocso.reports.export import FORMATS, Format, write_report
 
 DB_OPTION = click.option(
     "--db",
@@ -44,18 +53,10 @@ def key(course_path: Path | None) -> None:
 
 @results.command("export")
 @course_option
-@click.option(
-    "--unit", default=None, help="The unit to export (default: every unit on the roster, a file each)."
-)
-@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--gradebook", default=None, help="nbgrader gradebook URL (default: the course's).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder for the bundles: <course>-<unit>.hocso-results.",
-)
+@unit_option("The unit to export (default: every unit on the roster, a file each).")
+@roster_option()
+@gradebook_option
+@out_option(Path("."), "Folder for the bundles: <course>-<unit>.hocso-results.", folder=True)
 def export(
     course_path: Path | None, unit: str | None, roster_path: Path | None, gradebook: str | None, out: Path
 ) -> None:
@@ -129,25 +130,17 @@ def import_(bundles: tuple[Path, ...], course_path: Path | None, db: Path | None
 @results.command("report")
 @course_option
 @DB_OPTION
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(["html", "csv", "xlsx", "pdf"]),
-    default="html",
-    show_default=True,
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Where to write (default: centre-report.<format>).",
-)
-@click.option("--language", type=click.Choice(["vi", "en"]), default=None)
+@format_option(FORMATS, "html")
+@out_option(None, "Where to write (default: centre-report.<format>, or the folder centre-report/ for csv).")
+@language_option("the report")
 def report(
-    course_path: Path | None, db: Path | None, format_: str, out: Path | None, language: str | None
+    course_path: Path | None,
+    db: Path | None,
+    format_: Format,
+    out: Path | None,
+    language: LanguageCode | None,
 ) -> None:
     """At the centre: the competence report across every imported unit (learners as <unit>/<id>)."""
-    from hocso.reports.export import write_report
     from hocso.reports.summary import build_report
     from hocso.results.centre import centre_path, centre_scores
 
@@ -156,7 +149,7 @@ def report(
     scores, roster = centre_scores(db or centre_path(course), course)
     built = build_report(course, scores, roster)
     target = out or Path("centre-report" if format_ == "csv" else f"centre-report.{format_}")
-    written = write_report(built, format_, target, lang)  # type: ignore[arg-type]
+    written = write_report(built, format_, target, lang)
     click.echo(t("reports.cli.written", lang, path=written))
 
 

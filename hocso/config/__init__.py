@@ -8,6 +8,7 @@ from hocso.config.models import (
     Competence,
     Course,
     Domain,
+    EngineName,
     Framework,
     GradingSettings,
     HubSettings,
@@ -18,7 +19,8 @@ from hocso.config.models import (
     Localized,
     Module,
 )
-from hocso.config.runtime import course_runtime_dir, data_home, gradebook_url
+from hocso.config.gradebook import gradebook_url, open_gradebook_database
+from hocso.config.runtime import course_runtime_dir, data_home
 
 __all__ = [
     "LANGUAGES",
@@ -28,6 +30,7 @@ __all__ = [
     "Course",
     "CourseConfigError",
     "Domain",
+    "EngineName",
     "Framework",
     "GradingSettings",
     "HubSettings",
@@ -42,4 +45,5 @@ __all__ = [
     "find_course_root",
     "gradebook_url",
     "load_course",
+    "open_gradebook_database",
 ]

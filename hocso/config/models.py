@@ -7,17 +7,20 @@ must set a target level for every learner group) live in `Course` because only i
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator, model_validator
 
 from hocso.config.base import Strict
+from hocso.config.db_url import checked_db_url
 from hocso.config.knowledge import AssistantKnowledge
 
 LanguageCode = Literal["vi", "en"]
-LANGUAGES: tuple[LanguageCode, ...] = ("vi", "en")
+LANGUAGES: tuple[LanguageCode, ...] = get_args(LanguageCode)
+EngineName = Literal["local", "dask"]
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 COMPETENCE_CODE = r"^[0-9]\.[0-9]$"
@@ -266,7 +269,7 @@ class HubSettings(Strict):
 class GradingSettings(Strict):
     """Where `hocso grade autograde` runs its grading jobs (hocso.graders.engines)."""
 
-    engine: Literal["local", "dask"] = Field(
+    engine: EngineName = Field(
         default="local",
         description="local: worker processes on this machine; dask: the workers of a Dask cluster",
     )
@@ -278,6 +281,17 @@ class GradingSettings(Strict):
     workers: int | None = Field(
         default=None, ge=1, le=256, description="local worker processes (default: CPU cores + 1)"
     )
+    db_url: str | None = Field(
+        default=None,
+        description="the gradebook: sqlite:////PATH/gradebook.db or postgresql+psycopg://USER@HOST:PORT/DATABASE "
+        "(default: SQLite in the course's runtime folder; PostgreSQL without a database: one named after "
+        "the course)",
+    )
+
+    @field_validator("db_url")
+    @classmethod
+    def _gradebook_database(cls, url: str | None) -> str | None:
+        return checked_db_url(url) if url else None
 
     @field_validator("scheduler")
     @classmethod
@@ -293,6 +307,14 @@ class GradingSettings(Strict):
         if self.scheduler and self.engine != "dask":
             raise ValueError('scheduler is only used with engine = "dask"')
         return self
+
+    @property
+    def worker_count(self) -> int:
+        """`workers`, else CPU cores + 1 local processes (no core idles while a submission sleeps or
+        times out), else the two workers a Dask engine starts on this machine."""
+        if self.workers is not None:
+            return self.workers
+        return (os.cpu_count() or 1) + 1 if self.engine == "local" else 2
 
 
 class CourseInfo(Strict):

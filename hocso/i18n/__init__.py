@@ -12,13 +12,12 @@ import os
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from hocso.config.models import LanguageCode
+from hocso.config.models import LANGUAGES, LanguageCode
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 LANGUAGE_ENV = "HOCSO_LANG"
-LANGUAGES: tuple[LanguageCode, ...] = get_args(LanguageCode)
 DEFAULT_LANGUAGE: LanguageCode = "vi"
 
 _chosen: LanguageCode | None = None
