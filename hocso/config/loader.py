@@ -9,6 +9,7 @@ from typing import Any, TypeGuard, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from hocso.config.db_url import redacted
 from hocso.config.errors import ConfigProblem, CourseConfigError
 from hocso.config.knowledge import AssistantKnowledge
 from hocso.config.models import Course, CourseFile, Framework, Glossary
@@ -135,6 +136,8 @@ def _problem_from_pydantic(model: type[BaseModel], path: Path, detail: Any) -> C
     if detail["type"] == "missing":
         return ConfigProblem(path, key, "required key is missing")
     message = detail["msg"].removeprefix("Value error, ")
+    if loc[-1:] == ("db_url",) and isinstance(value, str):
+        value = redacted(value)  # a database password never goes into an error message
     shown = "" if isinstance(value, dict | list | tuple) else f" = {value!r}"
     return ConfigProblem(path, key + shown, message)
 

@@ -26,7 +26,3 @@ def data_home() -> Path:
 def course_runtime_dir(course: Course) -> Path:
     """nbgrader's course root for this course: release/, submitted/, autograded/, feedback/, gradebook."""
     return data_home() / "courses" / course.id
-
-
-def gradebook_url(course: Course) -> str:
-    return f"sqlite:///{course_runtime_dir(course) / 'gradebook.db'}"
