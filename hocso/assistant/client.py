@@ -136,6 +136,8 @@ class Assistant:
     use_server: bool = True
     enforce_quota: bool = True
     resolved_settings: ResolvedSettings | None = field(default=None, repr=False)
+    #: where the opt-in conversation log goes (default: the data home's; the hub keeps one per course)
+    log_path: Path | None = None
     _resolved: ResolvedSettings = field(init=False, repr=False)
     _history: list[_Turn] = field(default_factory=list, init=False, repr=False)
     _remote_down_until: float = field(default=0.0, init=False, repr=False)
@@ -157,7 +159,7 @@ class Assistant:
         self._offline = _offline_client(self._tutor)
         self._remote = _remote_client(self._resolved) if self._resolved.backend == "openai" else None
         self._quota = DailyQuota(self._resolved.daily_quota)
-        self._log = ConversationLog() if self._resolved.log_conversations else None
+        self._log = ConversationLog(self.log_path) if self._resolved.log_conversations else None
 
     @property
     def resolved(self) -> ResolvedSettings:

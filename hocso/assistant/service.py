@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -88,8 +89,10 @@ class AssistantService:
         settings: AssistantSettings | None = None,
         limits: ServiceLimits | None = None,
         quota: DailyQuota | None = None,
+        log_path: Path | None = None,
     ) -> None:
         self.course = course
+        self.log_path = log_path  # the conversation log (opt-in); None: the data home's
         self.settings = settings or (course.assistant if course else AssistantSettings())
         self.limits = limits or ServiceLimits()
         self.rate = RateLimiter(self.limits.requests_per_minute, self.limits.burst)
@@ -110,6 +113,7 @@ class AssistantService:
                     use_server=False,
                     enforce_quota=False,
                     resolved_settings=self._template.resolved,
+                    log_path=self.log_path,
                 )
             return self._assistants[learner]
 
