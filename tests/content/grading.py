@@ -2,8 +2,9 @@
 
 The content tests (test_modules.py) grade each module the way a class is graded: one
 `nbgrader generate_assignment`, one submission per learner, one roster import through nbgrader's
-Gradebook API, and ONE `nbgrader autograde` run for all of them. Each test then reads its own learner
-from the real gradebook. A new module needs no test code: only a `partials/<module>.py`.
+Gradebook API, and ONE `hocso grade autograde` run for all of them (nbgrader's converter in hocso's
+sandboxed workers, as an instructor grades; 15 s for m04 where stock `nbgrader autograde` took 87 s).
+Each test then reads its own learner from the real gradebook. A new module needs no test code: only a `partials/<module>.py`.
 
 A module graded by widgets (its partials define `CORRECT`, every graded question's right answer as
 the widgets save it) is handed in as learners really do: the released notebook untouched, plus the
@@ -126,6 +127,20 @@ def nbgrader(
     if check and done.returncode != 0:
         raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done
+
+
+def hocso_autograde(runtime: Runtime, module_id: str) -> subprocess.CompletedProcess[str]:
+    """`hocso grade autograde MODULE --force` on the course copy, two workers (three modules are
+    graded side by side on CI's two cores)."""
+    return subprocess.run(
+        [str(VENV_BIN / "hocso"), "grade", "autograde", module_id, "--force", "--workers", "2"],
+        cwd=runtime.course_dir,
+        env=runtime.env(),
+        capture_output=True,
+        text=True,
+        timeout=AUTOGRADE_TIMEOUT,
+        check=False,
+    )
 
 
 def copy_course(repo_root: Path, target: Path, module: Module) -> Path:
@@ -258,9 +273,11 @@ def grade_module(
     with Gradebook(runtime.db_url, runtime.course_id) as gradebook:
         for learner in handed_in:
             gradebook.update_or_create_student(learner)
-    # A submission nbgrader cannot grade makes it exit non-zero after grading the others; the
-    # learner's test then reports it from the log, so one bad case does not hide the rest.
-    done = nbgrader(runtime, "autograde", module_id, "--force", timeout=AUTOGRADE_TIMEOUT, check=False)
+    # Graded the way an instructor grades: `hocso grade autograde` (nbgrader's converter and
+    # gradebook in hocso's sandboxed, warm workers; tests/graders/test_pipeline.py checks that it
+    # gives stock `nbgrader autograde`'s scores and errors). A submission that cannot be graded
+    # makes it exit non-zero after grading the others; that learner's test reports it from the log.
+    done = hocso_autograde(runtime, module_id)
     graded.log = f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
     graded.scores = read_scores(runtime, module_id, list(handed_in))
     return graded
