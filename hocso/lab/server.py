@@ -21,6 +21,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from hocso.config.models import LanguageCode
 from hocso.errors import HocsoError
 from hocso.i18n import t
 
@@ -94,7 +95,7 @@ def submit_notebook(course: Any, path: str) -> Any:
     return submit(course, module_id, learner.id, folder, space.cache_dir)
 
 
-def receipt_json(receipt: Any, language: str) -> dict[str, Any]:
+def receipt_json(receipt: Any, language: LanguageCode) -> dict[str, Any]:
     local = receipt.submitted_at.astimezone()
     when = local.strftime("%H:%M:%S %d/%m/%Y")
     return {
@@ -115,6 +116,9 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     from hocso.config import load_course
+    from hocso.jupyter_server_compat import tolerate_early_websocket_close
+
+    tolerate_early_websocket_close()  # no traceback in the learner's terminal when a tab closes early
 
     # the course as the lab started with it: an author editing course.toml meanwhile cannot break
     # a learner's submission halfway through

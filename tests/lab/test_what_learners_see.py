@@ -98,8 +98,8 @@ def test_the_key_finder_finds_the_key_in_the_sources() -> None:
 def test_no_answer_key_reaches_the_browser(lab: Lab, browser, artifacts_dir: Path) -> None:
     """Every notebook as the contents API serves it, in each language; the page Chromium renders for
     every other notebook, alternating between the two languages' labs, so each notebook is also
-    rendered once (the page only shows what that JSON holds: the notebooks open without a kernel,
-    and opening all of them twice took four minutes of the suite)."""
+    rendered once (the page shows what that JSON holds, and no cell runs when a notebook opens;
+    opening all of them twice took four minutes of the suite)."""
     notebooks = module_notebooks(lab)
     assert {m for m, _, _ in notebooks} == {m.id for m in COURSE.modules}, "a module is missing"
     context = browser.new_context(viewport={"width": 1280, "height": 800})
