@@ -15,7 +15,7 @@ from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, s
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
-from hocso.cli.options import Decorator, F, course_option, host_option, language_option
+from hocso.cli.options import Decorator, F, course_option, host_option, language_option, port_option
 from hocso.config import LanguageCode, find_course_root, load_course
 from hocso.i18n import current_language, t
 
@@ -37,13 +37,7 @@ def class_key_option(*, required: bool) -> Decorator[F]:
 
 @assistant.command()
 @host_option(text="Address to listen on; 0.0.0.0 for the classroom LAN.")
-@click.option(
-    "--port",
-    default=DEFAULT_PORT,
-    show_default=True,
-    type=int,
-    help="0 = any free port; a busy default moves on.",
-)
+@port_option(DEFAULT_PORT, "0 = any free port; a busy default moves on.")
 @class_key_option(required=False)
 @click.option(
     "--per-minute",

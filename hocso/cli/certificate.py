@@ -11,6 +11,7 @@ from hocso.cli.options import (
     course_option,
     gradebook_option,
     language_option,
+    learner_option,
     out_option,
     roster_option,
     unit_option,
@@ -39,7 +40,7 @@ def certificate() -> None:
 @roster_option()
 @gradebook_option
 @unit_option()
-@click.option("--learner", "learners", multiple=True, help="Only this learner id (repeatable).")
+@learner_option("Only this learner id (repeatable).", multiple=True)
 @out_option(Path("certificates"), "Folder for the pages: <learner id>.html and .pdf.", folder=True)
 @click.option("--no-pdf", is_flag=True, help="Write the HTML pages only (no Chromium needed).")
 @LANGUAGE_OPTION

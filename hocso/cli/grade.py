@@ -20,6 +20,7 @@ from hocso.cli.options import (
     language_option,
     no_browser_option,
     out_option,
+    port_option,
     roster_option,
 )
 from hocso.config import Course, EngineName, GradingSettings, LanguageCode, load_course
@@ -281,6 +282,14 @@ def autograde(
             seconds=summary.seconds,
         )
     )
+    if summary.elsewhere:
+        click.echo(
+            t(
+                "graders.autograde.elsewhere",
+                count=len(summary.elsewhere),
+                learners=", ".join(summary.elsewhere),
+            )
+        )
 
 
 @grade.command()
@@ -312,7 +321,7 @@ def export(out: Path, roster_path: Path | None, course_path: Path | None) -> Non
 
 
 @grade.command()
-@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: a free one).")
+@port_option(0, "Port on 127.0.0.1 (default: a free one).")
 @roster_option("Formgrader shows its learners' names and groups.")
 @no_browser_option
 @course_option

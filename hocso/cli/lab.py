@@ -19,6 +19,7 @@ from hocso.cli.options import (
     group_option,
     host_option,
     language_option,
+    learner_option,
     no_browser_option,
 )
 from hocso.config import Course, LanguageCode, data_home, load_course
@@ -88,12 +89,7 @@ def _stop_on_interrupt() -> None:
 @host_option("--ip", text="Address to listen on; 0.0.0.0 opens it to the LAN.")
 @no_browser_option
 @language_option("the learner's edition and of the lab")
-@click.option(
-    "--learner",
-    "learner_id",
-    default=None,
-    help="Learner id used for submissions (default: the computer's user name).",
-)
+@learner_option("Learner id used for submissions (default: the computer's user name).")
 @group_option("Learner group whose edition to open (default: every exercise).")
 @click.option(
     "--author",

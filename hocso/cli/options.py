@@ -20,11 +20,17 @@ Decorator = Callable[[F], F]
 FOLDER = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(dir_okay=False, path_type=Path)
 
-COURSE_HELP = "Course folder (default: the one around the current folder, or $HOCSO_COURSE)."
-course_option = click.option("--course", "course_path", type=FOLDER, default=None, help=COURSE_HELP)
-courses_option = click.option(
-    "--course", "course_paths", type=FOLDER, multiple=True, help=f"{COURSE_HELP} Repeat for several courses."
-)
+
+def _course(*, multiple: bool) -> Decorator[F]:
+    """--course: a course folder (`course_path`), or with `multiple` several (`course_paths`)."""
+    text = "Course folder (default: the one around the current folder, or $HOCSO_COURSE)."
+    text += " Repeat for several courses." if multiple else ""
+    name = "course_paths" if multiple else "course_path"
+    return click.option("--course", name, type=FOLDER, multiple=multiple, default=None, help=text)
+
+
+course_option = _course(multiple=False)
+courses_option = _course(multiple=True)
 gradebook_option = click.option(
     "--gradebook", default=None, help="nbgrader gradebook URL (default: the course's)."
 )
@@ -40,11 +46,20 @@ def language_option(subject: str, default: str = "the course's default language"
 
 def roster_option(more: str = "", *, multiple: bool = False) -> Decorator[F]:
     """--roster: a roster CSV (`roster_path`), or with `multiple` one per --course (`roster_paths`)."""
+    text = "Roster CSV (default: roster.csv beside the gradebook)."
     if multiple:
-        text = "Roster CSV, one per --course in the same order (default: each course's roster.csv)."
-        return click.option("--roster", "roster_paths", type=FILE, multiple=True, help=text)
-    text = f"Roster CSV (default: roster.csv beside the gradebook). {more}".strip()
-    return click.option("--roster", "roster_path", type=FILE, default=None, help=text)
+        text = (
+            "Roster CSV, one per --course in the same order (default: each course's, beside its gradebook)."
+        )
+    name = "roster_paths" if multiple else "roster_path"
+    help_ = f"{text} {more}".strip()
+    return click.option("--roster", name, type=FILE, multiple=multiple, default=None, help=help_)
+
+
+def learner_option(text: str, *, multiple: bool = False) -> Decorator[F]:
+    """--learner: a learner id (`learner_id`), or with `multiple` several (`learners`)."""
+    name = "learners" if multiple else "learner_id"
+    return click.option("--learner", name, multiple=multiple, default=None, help=text)
 
 
 def unit_option(text: str = "Only learners of this unit.") -> Decorator[F]:
@@ -73,7 +88,14 @@ def host_option(*names: str, text: str) -> Decorator[F]:
     return click.option(*(names or ("--host",)), default="127.0.0.1", show_default=True, help=text)
 
 
+def port_option(default: int | None, text: str) -> Decorator[F]:
+    """--port: the port to listen on; what the default means is the command's (`text` says)."""
+    shown = bool(default)
+    return click.option(
+        "--port", type=click.IntRange(0, 65535), default=default, show_default=shown, help=text
+    )
+
+
 def free_port_option(first: int) -> Decorator[F]:
     """--port, or None: the first free port from `first` (the command finds it)."""
-    text = f"Port to listen on (default: first free from {first})."
-    return click.option("--port", type=click.IntRange(1, 65535), default=None, help=text)
+    return port_option(None, f"Port to listen on (default: first free from {first}).")
