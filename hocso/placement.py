@@ -151,10 +151,8 @@ def item_results(scores: pd.DataFrame, learner_id: str, items: Sequence[Placemen
         & scores["module"].astype(str).isin(modules)
         & scores["grade_id"].astype(str).isin(ids)
     ]
-    return {
-        str(row.grade_id): bool(row.max_points > 0 and row.points >= row.max_points)
-        for row in mine.itertuples(index=False)
-    }
+    full = (mine["max_points"] > 0) & (mine["points"] >= mine["max_points"])
+    return {str(grade_id): bool(right) for grade_id, right in zip(mine["grade_id"], full, strict=True)}
 
 
 PLACEMENT_COLUMNS = ("learner_id", "name", "group", "unit", "domain", "level", "target", "at_target", "start")

@@ -59,24 +59,30 @@ def standings(
     submitted = _submitted_modules(scores)
     paths = group_paths(course)
     result = []
-    for row in report.learners.itertuples(index=False):
-        learner_id, learner_group = str(row.learner_id), str(row.group)
+    learners = report.learners
+    for learner_id, name, learner_group, unit_name, score in zip(
+        learners["learner_id"].astype(str),
+        learners["name"].astype(str),
+        learners["group"].astype(str),
+        learners["unit"].astype(str),
+        learners["score"].astype(float),
+        strict=True,
+    ):
         path = paths[learner_group]
         missing = tuple(m for m in path if m not in submitted.get(learner_id, set()))
-        score = float(row.score)
         earned = bool(path) and not missing and score >= course.info.pass_mark
         facts = None
         if earned:
             facts = CertificateFacts(
                 course=course.id,
-                name=str(row.name),
-                unit=str(row.unit),
+                name=name,
+                unit=unit_name,
                 group=learner_group,
                 issued=issued_on,
                 modules=path,
                 levels=_domain_levels(report.profile, learner_id),
             )
-        result.append(Standing(learner_id, str(row.name), earned, score, missing, facts))
+        result.append(Standing(learner_id, name, earned, score, missing, facts))
     return result
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from hocso.config import Course, gradebook_url, load_course
+from hocso.config import Course, LanguageCode, gradebook_url, load_course
 from hocso.errors import HocsoError
 from hocso.i18n import current_language, t
 from hocso.reports import plots
@@ -57,7 +57,7 @@ class InstructorDashboard(widgets.VBox):
     The app notebook carries the title (in its vi/en markdown pair), so the widget starts with the filters.
     """
 
-    def __init__(self, sources: DashboardSources, language: str | None = None) -> None:
+    def __init__(self, sources: DashboardSources, language: LanguageCode | None = None) -> None:
         self.sources = sources
         self.language = language or current_language()
         lang = self.language
@@ -91,7 +91,7 @@ class InstructorDashboard(widgets.VBox):
         self.refresh()
 
     @classmethod
-    def from_environment(cls, language: str | None = None) -> widgets.Widget:
+    def from_environment(cls, language: LanguageCode | None = None) -> widgets.Widget:
         """The dashboard for the course around the working directory; without one, a message and a retry button."""
         try:
             sources = DashboardSources.from_environment()
@@ -163,7 +163,7 @@ class InstructorDashboard(widgets.VBox):
         dropdown.value = current if current in {value for _, value in options} else ALL
 
 
-def _course_missing(error: HocsoError, lang: str) -> widgets.Widget:
+def _course_missing(error: HocsoError, lang: LanguageCode) -> widgets.Widget:
     message = widgets.HTML(f"<p>⚠ {_e(t('reports.dashboard.no_course', lang, reason=error.message))}</p>")
     retry = widgets.Button(description=t("reports.dashboard.refresh", lang), icon="refresh")
     box = widgets.VBox([widgets.HTML(f"<h2>{_e(t('reports.dashboard.title', lang))}</h2>"), retry, message])
@@ -181,7 +181,7 @@ def _course_missing(error: HocsoError, lang: str) -> widgets.Widget:
     return box
 
 
-def _report_html(report: CompetenceReport, lang: str) -> str:
+def _report_html(report: CompetenceReport, lang: LanguageCode) -> str:
     profile = report.profile
     below = int(profile.loc[profile["below_target"].astype(bool), "learner_id"].nunique())
     summary = t(
@@ -242,8 +242,8 @@ def _report_html(report: CompetenceReport, lang: str) -> str:
             f"src='{plots.data_uri(figure)}'><p>{_e(caption)}</p>"
         )
     below_rows = report.below_target.sort_values("gap", ascending=False).head(TABLE_ROWS)
-    table = localized_table(below_rows.round(2), lang).to_html(index=False, border=0)
-    parts.append(f"<h3>{_e(t('reports.html.below_table', lang))}</h3>{table}")
+    below_html = localized_table(below_rows.round(2), lang).to_html(index=False, border=0)
+    parts.append(f"<h3>{_e(t('reports.html.below_table', lang))}</h3>{below_html}")
     if len(report.below_target) > TABLE_ROWS:
         note = t("reports.html.truncated", lang, shown=TABLE_ROWS, total=len(report.below_target))
         parts.append(f"<p style='color:#555'>{_e(note)}</p>")

@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 
 from hocso.chromium import PdfConversionFailed, PdfConverterMissing, find_chromium, print_pdf
+from hocso.config import LanguageCode
 from hocso.i18n import t
 from hocso.reports.html import localized_table, render_html
 from hocso.reports.summary import CompetenceReport
@@ -36,7 +37,7 @@ FORMATS: tuple[Format, ...] = ("html", "csv", "xlsx", "pdf")
 
 
 def write_report(
-    report: CompetenceReport, format: Format, out: Path, language: str, gradebook: str = ""
+    report: CompetenceReport, format: Format, out: Path, language: LanguageCode, gradebook: str = ""
 ) -> Path:
     """Write `report` in `format` to `out` (a folder for csv, a file otherwise); return what was written."""
     if format == "csv":
@@ -48,7 +49,7 @@ def write_report(
     return write_html(report, out, language, gradebook)
 
 
-def write_csv(report: CompetenceReport, folder: Path, language: str) -> Path:
+def write_csv(report: CompetenceReport, folder: Path, language: LanguageCode) -> Path:
     """One CSV per table (learners.csv, profile.csv, by_unit.csv, ...) in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in report.tables().items():
@@ -58,7 +59,7 @@ def write_csv(report: CompetenceReport, folder: Path, language: str) -> Path:
     return folder
 
 
-def write_xlsx(report: CompetenceReport, path: Path, language: str) -> Path:
+def write_xlsx(report: CompetenceReport, path: Path, language: LanguageCode) -> Path:
     """One sheet per table, in the order of `report.tables()`; streamed so 10,000 learners fit in memory."""
     from openpyxl import Workbook
 
@@ -76,14 +77,14 @@ def write_xlsx(report: CompetenceReport, path: Path, language: str) -> Path:
     return path
 
 
-def write_html(report: CompetenceReport, path: Path, language: str, gradebook: str = "") -> Path:
+def write_html(report: CompetenceReport, path: Path, language: LanguageCode, gradebook: str = "") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(report, language, gradebook), encoding="utf-8")
     return path
 
 
 def write_pdf(
-    report: CompetenceReport, path: Path, language: str, gradebook: str = "", timeout: float = 120
+    report: CompetenceReport, path: Path, language: LanguageCode, gradebook: str = "", timeout: float = 120
 ) -> Path:
     with tempfile.TemporaryDirectory(prefix="hocso-report-") as scratch:
         page = write_html(report, Path(scratch) / "report.html", language, gradebook)

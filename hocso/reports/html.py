@@ -7,10 +7,13 @@ by Chromium), so everything lives in the one file and nothing runs.
 from __future__ import annotations
 
 import html
+import math
+import numbers
 from datetime import datetime
 
 import pandas as pd
 
+from hocso.config import LanguageCode
 from hocso.i18n import t
 from hocso.reports import plots
 from hocso.reports.summary import CompetenceReport
@@ -35,19 +38,19 @@ th { background: #eef3f7; } td:nth-child(-n+4) { text-align: left; }
 """
 
 
-def column_label(column: str, language: str) -> str:
+def column_label(column: str, language: LanguageCode) -> str:
     try:
         return t(f"reports.columns.{column}", language)
     except KeyError:
         return column
 
 
-def localized_table(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+def localized_table(frame: pd.DataFrame, language: LanguageCode) -> pd.DataFrame:
     """The same numbers with column headers in the report's language (exports and HTML share it)."""
     return frame.rename(columns={c: column_label(c, language) for c in frame.columns})
 
 
-def render_html(report: CompetenceReport, language: str, gradebook: str = "") -> str:
+def render_html(report: CompetenceReport, language: LanguageCode, gradebook: str = "") -> str:
     course = report.course
     lang = language
     sections = [
@@ -112,7 +115,7 @@ def render_html(report: CompetenceReport, language: str, gradebook: str = "") ->
     )
 
 
-def _overview(report: CompetenceReport, lang: str) -> str:
+def _overview(report: CompetenceReport, lang: LanguageCode) -> str:
     profile = report.profile
     below = int(profile.loc[profile["below_target"], "learner_id"].nunique()) if not profile.empty else 0
     text = t(
@@ -156,7 +159,7 @@ def _overview(report: CompetenceReport, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _gains(report: CompetenceReport, lang: str) -> str:
+def _gains(report: CompetenceReport, lang: LanguageCode) -> str:
     heading = f"<h2>{_e(t('reports.html.gain_heading', lang))}</h2>"
     gains = report.gains
     if gains.empty:
@@ -176,7 +179,7 @@ def _gains(report: CompetenceReport, lang: str) -> str:
     return "\n".join(parts)
 
 
-def _placement(report: CompetenceReport, lang: str) -> str:
+def _placement(report: CompetenceReport, lang: LanguageCode) -> str:
     """Where each learner who took the placement test stands per domain, and where to start."""
     table = report.placement
     if table.empty:
@@ -185,14 +188,14 @@ def _placement(report: CompetenceReport, lang: str) -> str:
     return f"<h2>{_e(t('reports.html.placement_heading', lang))}</h2><p>{_e(text)}</p>" + _table(table, lang)
 
 
-def _figure(heading_key: str, figure: object, caption: str, lang: str) -> str:
+def _figure(heading_key: str, figure: object, caption: str, lang: LanguageCode) -> str:
     """A plot under its heading, with what it shows in words (as its caption and its alt text)."""
     heading = t(f"reports.html.{heading_key}", lang)
     image = f"<img alt='{_e(caption)}' src='{plots.data_uri(figure)}'>"  # type: ignore[arg-type]
     return f"<h2>{_e(heading)}</h2><figure>{image}<figcaption>{_e(caption)}</figcaption></figure>"
 
 
-def _not_yet_assessed(report: CompetenceReport, lang: str) -> str:
+def _not_yet_assessed(report: CompetenceReport, lang: LanguageCode) -> str:
     """Group x competence where the counted modules ask for less than the framework's target."""
     profile = report.profile
     short = profile.loc[
@@ -209,7 +212,7 @@ def _not_yet_assessed(report: CompetenceReport, lang: str) -> str:
     )
 
 
-def _exercises_shown(exercises: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _exercises_shown(exercises: pd.DataFrame, lang: LanguageCode) -> pd.DataFrame:
     """The exercise table with "awaiting grading" where a cell has no result yet (not an empty 0)."""
     shown = exercises.copy()
     waiting = shown["attempts"] == 0
@@ -218,7 +221,7 @@ def _exercises_shown(exercises: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
-def _table(frame: pd.DataFrame, lang: str) -> str:
+def _table(frame: pd.DataFrame, lang: LanguageCode) -> str:
     if frame.empty:
         return f"<p>{_e(t('reports.html.empty', lang))}</p>"
     shown = frame.head(HTML_ROW_LIMIT)
@@ -242,7 +245,9 @@ def _table(frame: pd.DataFrame, lang: str) -> str:
 def _percent(value: object) -> str:
     if isinstance(value, str):  # already words ("awaiting grading")
         return value
-    return "" if pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+    if not isinstance(value, numbers.Real) or math.isnan(value):  # NaN, None, pd.NA: no result yet
+        return ""
+    return f"{float(value):.0%}"
 
 
 def _yes_no(value: object) -> str:
@@ -253,7 +258,7 @@ def _check(value: object) -> str:
     return "✓" if value else "✗"
 
 
-def _scope(report: CompetenceReport, lang: str) -> str:
+def _scope(report: CompetenceReport, lang: LanguageCode) -> str:
     parts = []
     if report.unit:
         parts.append(t("reports.html.scope_unit", lang, unit=report.unit))
@@ -277,7 +282,7 @@ def _scope(report: CompetenceReport, lang: str) -> str:
     return f"{scope}. {counted}"
 
 
-def _group_names(report: CompetenceReport, lang: str) -> dict[str, str]:
+def _group_names(report: CompetenceReport, lang: LanguageCode) -> dict[str, str]:
     return {group.id: group.name(lang) for group in report.course.framework.groups}
 
 

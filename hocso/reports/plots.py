@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
+from matplotlib.typing import RcKeyType
 
+from hocso.config import LanguageCode
 from hocso.i18n import t
 
 __all__ = [
@@ -36,7 +38,12 @@ __all__ = [
     "unit_score_heatmap",
 ]
 
-STYLE = {"svg.fonttype": "none", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False}
+STYLE: dict[RcKeyType, object] = {
+    "svg.fonttype": "none",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 
 
 def data_uri(figure: Figure) -> str:
@@ -47,7 +54,9 @@ def data_uri(figure: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _heatmap(table: pd.DataFrame, *, colorbar: str, cmap: str, language: str, percent: bool) -> Figure:
+def _heatmap(
+    table: pd.DataFrame, *, colorbar: str, cmap: str, language: LanguageCode, percent: bool
+) -> Figure:
     rows, cols = table.shape
     with matplotlib.rc_context(STYLE):
         figure = Figure(
@@ -71,7 +80,7 @@ def _heatmap(table: pd.DataFrame, *, colorbar: str, cmap: str, language: str, pe
     return figure
 
 
-def unit_score_heatmap(by_unit: pd.DataFrame, language: str) -> Figure:
+def unit_score_heatmap(by_unit: pd.DataFrame, language: LanguageCode) -> Figure:
     table = by_unit.pivot(index="unit", columns="competence", values="mean_score")
     return _heatmap(
         table,
@@ -83,7 +92,7 @@ def unit_score_heatmap(by_unit: pd.DataFrame, language: str) -> Figure:
 
 
 def below_target_heatmap(
-    by_group: pd.DataFrame, language: str, group_names: dict[str, str] | None = None
+    by_group: pd.DataFrame, language: LanguageCode, group_names: dict[str, str] | None = None
 ) -> Figure:
     table = by_group.pivot(index="group", columns="competence", values="below_target_share")
     table.index = [(group_names or {}).get(str(g), str(g)) for g in table.index]
@@ -96,7 +105,7 @@ def below_target_heatmap(
     )
 
 
-def level_distribution_chart(profile: pd.DataFrame, language: str) -> Figure:
+def level_distribution_chart(profile: pd.DataFrame, language: LanguageCode) -> Figure:
     """Stacked bars: how many learners reached each level (0 = none) in each competence."""
     counts = profile.groupby(["competence", "level"]).size().unstack("level", fill_value=0)
     counts = counts.reindex(columns=range(0, 9), fill_value=0)
@@ -121,7 +130,7 @@ def level_distribution_chart(profile: pd.DataFrame, language: str) -> Figure:
     return figure
 
 
-def hardest_exercises_chart(exercises: pd.DataFrame, language: str, count: int = 12) -> Figure:
+def hardest_exercises_chart(exercises: pd.DataFrame, language: LanguageCode, count: int = 12) -> Figure:
     """The cells most failed, among those with results (a grade awaiting a person is no failure)."""
     top = exercises[exercises["attempts"] > 0].head(count).iloc[::-1]
     labels = [
@@ -138,9 +147,9 @@ def hardest_exercises_chart(exercises: pd.DataFrame, language: str, count: int =
     return figure
 
 
-def gain_histogram(gains: pd.DataFrame, language: str) -> Figure:
+def gain_histogram(gains: pd.DataFrame, language: LanguageCode) -> Figure:
     """Pre-test and post-test scores side by side: the whole shift, not just its mean."""
-    bins = np.linspace(0, 1, 11)
+    bins = [float(edge) for edge in np.linspace(0, 1, 11)]
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(6.0, 2.8), layout="constrained")
         axes = figure.add_subplot()
@@ -171,7 +180,7 @@ def overall_gains(table: pd.DataFrame) -> pd.DataFrame:
     return pooled
 
 
-def gain_by_competence_chart(table: pd.DataFrame, language: str) -> Figure:
+def gain_by_competence_chart(table: pd.DataFrame, language: LanguageCode) -> Figure:
     """Pre-test and post-test score per competence, side by side bars: where the course moved people."""
     pooled = overall_gains(table)
     positions = np.arange(len(pooled))
@@ -201,15 +210,15 @@ def gain_by_competence_chart(table: pd.DataFrame, language: str) -> Figure:
     return figure
 
 
-def gain_competence_caption(table: pd.DataFrame, gains: pd.DataFrame, language: str) -> str:
-    pooled = overall_gains(table)
-    best = pooled["gain"].idxmax()
+def gain_competence_caption(table: pd.DataFrame, gains: pd.DataFrame, language: LanguageCode) -> str:
+    gain = overall_gains(table)["gain"]
+    best = int(gain.argmax())  # by position: the competence is the index label
     return t(
         "reports.html.gain_competence_text",
         language,
         count=len(gains),
-        best=best,
-        gain=f"{pooled.loc[best, 'gain'] * 100:+.1f}",
+        best=gain.index[best],
+        gain=f"{float(gain.iloc[best]) * 100:+.1f}",
     )
 
 
@@ -217,12 +226,12 @@ def _percent(value: float) -> str:
     return f"{value:.0%}"
 
 
-def unit_score_caption(by_unit: pd.DataFrame, language: str) -> str:
+def unit_score_caption(by_unit: pd.DataFrame, language: LanguageCode) -> str:
     scored = by_unit.dropna(subset=["mean_score"])
     if scored.empty:
         return t("reports.html.heatmap_caption_empty", language)
-    low = scored.loc[scored["mean_score"].idxmin()]
-    high = scored.loc[scored["mean_score"].idxmax()]
+    low = scored.iloc[int(scored["mean_score"].argmin())]
+    high = scored.iloc[int(scored["mean_score"].argmax())]
     return t(
         "reports.html.heatmap_caption",
         language,
@@ -236,11 +245,11 @@ def unit_score_caption(by_unit: pd.DataFrame, language: str) -> str:
 
 
 def below_target_caption(
-    by_group: pd.DataFrame, language: str, group_names: dict[str, str] | None = None
+    by_group: pd.DataFrame, language: LanguageCode, group_names: dict[str, str] | None = None
 ) -> str:
     if by_group.empty or not (by_group["below_target"] > 0).any():
         return t("reports.html.below_caption_none", language)
-    top = by_group.loc[by_group["below_target_share"].idxmax()]
+    top = by_group.iloc[int(by_group["below_target_share"].argmax())]
     return t(
         "reports.html.below_caption",
         language,
@@ -252,7 +261,7 @@ def below_target_caption(
     )
 
 
-def levels_caption(profile: pd.DataFrame, language: str) -> str:
+def levels_caption(profile: pd.DataFrame, language: LanguageCode) -> str:
     none = int((profile["level"] == 0).sum())
     return t(
         "reports.html.levels_caption",
@@ -263,7 +272,7 @@ def levels_caption(profile: pd.DataFrame, language: str) -> str:
     )
 
 
-def exercises_caption(exercises: pd.DataFrame, language: str, pass_mark: float) -> str:
+def exercises_caption(exercises: pd.DataFrame, language: LanguageCode, pass_mark: float) -> str:
     graded = exercises[exercises["attempts"] > 0]
     waiting = int((exercises["awaiting"] > 0).sum())
     text = t("reports.html.exercises_caption_empty", language)
@@ -281,7 +290,7 @@ def exercises_caption(exercises: pd.DataFrame, language: str, pass_mark: float) 
     return text
 
 
-def gain_caption(gains: pd.DataFrame, language: str) -> str:
+def gain_caption(gains: pd.DataFrame, language: LanguageCode) -> str:
     return t(
         "reports.html.gain_text",
         language,

@@ -138,9 +138,8 @@ def competence_distribution(profile: pd.DataFrame, by: str) -> pd.DataFrame:
         mean_level=("level", "mean"),
         below_target=("below_target", "sum"),
     )
-    quartiles = (
-        grouped["score"].quantile([0.25, 0.75]).unstack()
-    )  # one vectorised pass, not a lambda per group
+    # one vectorised pass, not a lambda per group
+    quartiles = grouped["score"].quantile(pd.Index([0.25, 0.75])).unstack()
     table["q1_score"] = quartiles[0.25]
     table["q3_score"] = quartiles[0.75]
     table = table.reset_index()
@@ -241,15 +240,23 @@ def _path_columns(course: Course, scores: pd.DataFrame, table: pd.DataFrame) -> 
     """Each learner's place on their group's path (hocso.paths): "done/steps" and the next module id
     ("" when the path is finished or the group has none)."""
     paths = {group: learning_path(course, group) for group in course.framework.group_ids}
+    pairs = scores[["learner_id", "module"]].drop_duplicates()  # one row per grade would be millions
     handed_in: dict[str, set[str]] = {}
-    for learner, module in zip(scores["learner_id"].astype(str), scores["module"].astype(str), strict=True):
+    for learner, module in zip(pairs["learner_id"].astype(str), pairs["module"].astype(str), strict=True):
         handed_in.setdefault(learner, set()).add(module)
+    places: dict[tuple[str, frozenset[str]], tuple[str, str]] = {}  # most learners share a few
     done, upcoming = [], []
-    for learner, group in zip(table["learner_id"], table["group"], strict=True):
-        path = paths.get(str(group))
-        progress = path_progress(path, handed_in.get(str(learner), set())) if path is not None else None
-        done.append(f"{len(progress.done)}/{len(path.steps)}" if progress is not None and path else "")
-        upcoming.append(progress.next.module if progress is not None and progress.next else "")
+    for learner, group in zip(table["learner_id"].astype(str), table["group"].astype(str), strict=True):
+        key = (group, frozenset(handed_in.get(learner, ())))
+        if key not in places:
+            path = paths.get(group)
+            progress = path_progress(path, key[1]) if path is not None else None
+            places[key] = (
+                f"{len(progress.done)}/{len(path.steps)}" if progress is not None and path else "",
+                progress.next.module if progress is not None and progress.next else "",
+            )
+        done.append(places[key][0])
+        upcoming.append(places[key][1])
     return done, upcoming
 
 
