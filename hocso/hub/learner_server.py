@@ -6,6 +6,13 @@ The workspace is filled from the course's exchange (released student editions in
 language and group edition), feedback released since is fetched, and JupyterLab starts with the
 learner settings (hocso.lab.settings) as JupyterHub's single-user server. nbgrader's student id is
 the hub account (JUPYTERHUB_USER), never something the learner can change.
+
+The lab's kernels talk to it over Unix sockets in a folder only the learner can open
+(`kernel_runtime_dir`), not over loopback TCP: jupyter_client picks a kernel's five ports by binding
+port 0 and letting go, so with a class starting kernels at once another lab could take one first,
+and the kernel restarter restarts on the same cached ports (jupyter_client 8.10), so that learner's
+kernel died five times and was removed (bench/hub.py, 40 learners). A TCP kernel port also lets
+any local user subscribe to a learner's output.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 #: lab_arguments() options that the hub decides instead (address, port, login)
@@ -24,6 +32,23 @@ HUB_DECIDES = (
     "--IdentityProvider.token=",
     "--ServerApp.open_browser=",
 )
+#: what the hub adds: kernels on Unix sockets (ipc) in JUPYTER_RUNTIME_DIR, no TCP port at all
+KERNELS_ON_UNIX_SOCKETS = ("--KernelManager.transport=ipc",)
+#: a Unix socket's path is at most 107 bytes; a kernel's is <dir>/kernel-<uuid4>-ipc-<n>
+SOCKET_PATH_MAX = 107
+KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-") + 2
+
+
+def kernel_runtime_dir(home: Path) -> Path:
+    """The folder for the lab's kernel connection files and sockets, open to the learner only: in the
+    learner's home, or a new private folder in the temporary directory when that path is too long
+    for a socket's."""
+    folder = home / ".hocso-kernels"
+    if len(os.fsencode(folder)) + KERNEL_SOCKET_NAME > SOCKET_PATH_MAX:
+        return Path(tempfile.mkdtemp(prefix="hocso-kernels-"))  # 0700, made by and for this user
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
 
 
 def _assistant_from_hub(server_config: Path) -> None:
@@ -67,11 +92,13 @@ def main() -> None:
     _assistant_from_hub(settings.config_dir / "jupyter_server_config.json")
     os.environ.update(lab_environment(settings, dict(os.environ)))
     os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir(Path.home()))
     arguments = [
         argument
         for argument in lab_arguments(settings, space.root, "127.0.0.1", 0, "", False, course)
         if not argument.startswith(HUB_DECIDES)
     ]
+    arguments += KERNELS_ON_UNIX_SOCKETS
     os.chdir(Path(space.root))
     from jupyterhub.singleuser import main as singleuser
 
