@@ -8,12 +8,16 @@ started at once through the REST API; each learner then starts a kernel and runs
 * ready_s: from the first spawn request until every learner has run that cell
 * spawns_per_min: N / (time until every lab answered) * 60
 * mb_per_learner: USS of every process of the learners' Unix users (lab + one kernel), / N
+* failed: learners whose lab never started or whose cell never ran (their kernel died, say); the
+  others still count, and ready_s is then the time until all the others had run it. A failed
+  learner's kernel log is kept as /tmp/hocso-bench-hub-<id>-kernel.log.
 
     python bench/hub.py [--learners 40] [--quick]       # --quick: 8 learners
 
 Runs as root (it creates Unix users hs-bNN and removes them). Last line:
-`hub: ready_s=<n> mb_per_learner=<n> spawns_per_min=<n> anchor_ready_s=<n> anchor_mb_per_learner=<n>
-anchor_spawns_per_min=<n> ready_ratio=<hocso/anchor> mb_ratio=<hocso/anchor>`
+`hub: ready_s=<n> mb_per_learner=<n> spawns_per_min=<n> failed=<n> anchor_ready_s=<n>
+anchor_mb_per_learner=<n> anchor_spawns_per_min=<n> anchor_failed=<n> ready_ratio=<hocso/anchor>
+mb_ratio=<hocso/anchor> learners=<N>`
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -39,6 +44,12 @@ import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+CELL_TIMEOUT = 300  # seconds a learner waits for `1 + 1` before they count as failed
+ATTEMPTS = 6  # spawn requests per learner (the spawn cap's 429, a busy hub's 503, a failed start)
+
+
+class LearnerFailed(Exception):
+    """This learner's lab or cell did not come up; the class goes on without them."""
 
 
 def run_cell(base: str, token: str) -> None:
@@ -85,13 +96,22 @@ def run_cell(base: str, token: str) -> None:
             )
         )
         while True:
-            message = json.loads(await asyncio.wait_for(socket.read_message(), 300))
+            try:
+                raw = await asyncio.wait_for(socket.read_message(), CELL_TIMEOUT)
+            except TimeoutError:
+                raise LearnerFailed(f"no execute_reply in {CELL_TIMEOUT} s") from None
+            if raw is None:
+                raise LearnerFailed("the lab closed the kernel's websocket")
+            message = json.loads(raw)
+            if message.get("msg_type") == "status" and message["content"].get("execution_state") == "dead":
+                raise LearnerFailed("kernel died (the lab gave up restarting it)")
             if (
                 message.get("msg_type") == "execute_reply"
                 and message["parent_header"].get("msg_id") == msg_id
             ):
-                assert message["content"]["status"] == "ok", message
                 socket.close()
+                if message["content"]["status"] != "ok":
+                    raise LearnerFailed(f"the cell failed: {message['content']}")
                 return
 
     asyncio.run(execute())
@@ -111,42 +131,81 @@ def wait_ready(api: str, headers: dict[str, str], name: str, timeout: float = 90
     raise RuntimeError(f"{name}'s lab not ready in {timeout} s")
 
 
-def spawn_class(url: str, headers: dict[str, str], names: list[str], uids: set[int]) -> dict[str, float]:
+@dataclass
+class ClassRun:
+    ready_s: float
+    spawns_per_min: float
+    mb_per_learner: float
+    failures: dict[str, str]  # learner: what went wrong
+    retries: list[str]
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def describe(self) -> str:
+        first = self.retries[0] if self.retries else ""
+        return (
+            f"ready_s={self.ready_s} spawns_per_min={self.spawns_per_min} mb_per_learner={self.mb_per_learner}"
+            f" failed={self.failed} {self.failures} retried_spawns={len(self.retries)} first_retry={first!r}"
+        )
+
+
+def spawn_class(url: str, headers: dict[str, str], names: list[str], uids: set[int]) -> ClassRun:
     api = f"{url}/hub/api"
     started = time.monotonic()
     up: dict[str, float] = {}
+    ran: dict[str, float] = {}
     retries: list[str] = []
+    failed: dict[str, str] = {}
+
+    def spawn(name: str) -> None:
+        for _ in range(ATTEMPTS):
+            response = httpx.post(f"{api}/users/{name}/server", headers=headers, timeout=300)
+            if response.status_code in (429, 503):  # the spawn cap, a busy hub: wait as a learner would
+                retries.append(f"{name}:{response.status_code}:{response.text[:80]}")
+                time.sleep(float(response.headers.get("Retry-After", 5)))
+                continue
+            response.raise_for_status()
+            if wait_ready(api, headers, name):
+                return
+            retries.append(f"{name}:failed start")  # e.g. its random port was taken meanwhile: again
+        raise LearnerFailed(f"lab not started in {ATTEMPTS} attempts")
 
     def one(name: str) -> None:
-        response = httpx.post(f"{api}/users/{name}/server", headers=headers, timeout=300)
-        if response.status_code in (429, 503):  # the spawn cap, or a hub too busy: wait as a learner would
-            retries.append(f"{name}:{response.status_code}:{response.text[:80]}")
-            time.sleep(float(response.headers.get("Retry-After", 5)))
-            return one(name)
-        response.raise_for_status()
-        if not wait_ready(api, headers, name):  # e.g. its random port was taken meanwhile: start again
-            retries.append(f"{name}:failed start")
-            return one(name)
-        up[name] = time.monotonic() - started
-        token = httpx.post(f"{api}/users/{name}/tokens", headers=headers, json={}, timeout=60).json()["token"]
-        run_cell(f"{url}/user/{name}/", token)
+        try:
+            spawn(name)
+            up[name] = time.monotonic() - started
+            token = httpx.post(f"{api}/users/{name}/tokens", headers=headers, json={}, timeout=60)
+            run_cell(f"{url}/user/{name}/", token.json()["token"])
+            ran[name] = time.monotonic() - started
+        except (LearnerFailed, httpx.HTTPError, RuntimeError, KeyError, ValueError) as error:
+            failed[name] = f"{type(error).__name__}: {error}"
+            print(f"  {name} failed at {time.monotonic() - started:.0f} s: {failed[name]}", flush=True)
 
     with ThreadPoolExecutor(len(names)) as pool:
         list(pool.map(one, names))
-    ready = time.monotonic() - started
+    ready = max(ran.values(), default=time.monotonic() - started)
     time.sleep(2)
     uss = 0
     for process in psutil.process_iter(["uids"]):
         if process.info["uids"] and process.info["uids"].real in uids:
             with contextlib.suppress(psutil.Error):  # a process that ended meanwhile
                 uss += process.memory_full_info().uss
-    return {
-        "ready_s": round(ready, 1),
-        "spawns_per_min": round(len(names) / max(up.values()) * 60, 1),
-        "mb_per_learner": round(uss / len(names) / 2**20, 1),
-        "retried_spawns": len(retries),
-        "first_retry": retries[0] if retries else "",
-    }
+    return ClassRun(
+        ready_s=round(ready, 1),
+        spawns_per_min=round(len(up) / max(up.values(), default=float("inf")) * 60, 1),
+        mb_per_learner=round(uss / len(names) / 2**20, 1),
+        failures=failed,
+        retries=retries,
+    )
+
+
+def keep_kernel_logs(learners: Path, names: list[str]) -> None:
+    """A failed learner's kernel log (hocso.lab.launch writes a kernel's own output there), kept."""
+    for name in names:
+        for log in (learners / name).glob("*/lab/logs/kernel.log"):
+            shutil.copy(log, Path(tempfile.gettempdir()) / f"hocso-bench-hub-{name}-kernel.log")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -218,15 +277,16 @@ def main() -> None:
     prepared = prepare_hub([(course, roster)], release=["m04"])
     unix = {a.name: a.unix for a in prepared.plan.accounts.values()}
     uids = {pwd.getpwnam(u).pw_uid for u in unix.values()}
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, ClassRun] = {}
     try:
         hub = start_hub(course)
         try:
             results["hocso"] = spawn_class(hub.url, hub.headers(), names, uids)
+            keep_kernel_logs(home / "learners", list(results["hocso"].failures))
         finally:
             hub.stop(120)
             kill_learners(uids)
-        print(f"hocso:  {results['hocso']}", flush=True)
+        print(f"hocso:  {results['hocso'].describe()}", flush=True)
 
         state = base / "anchor"
         state.mkdir()
@@ -271,7 +331,7 @@ def main() -> None:
         finally:
             stop(anchor)
             kill_learners(uids)
-        print(f"anchor: {results['anchor']}", flush=True)
+        print(f"anchor: {results['anchor'].describe()}", flush=True)
     finally:
         remove_unix_users(prepared.plan)
         for log in (home / "hub" / "logs" / "jupyterhub.log", base / "anchor" / "anchor.log"):
@@ -280,10 +340,11 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
     hocso, plain = results["hocso"], results["anchor"]
     print(
-        f"hub: ready_s={hocso['ready_s']} mb_per_learner={hocso['mb_per_learner']} spawns_per_min={hocso['spawns_per_min']}"
-        f" anchor_ready_s={plain['ready_s']} anchor_mb_per_learner={plain['mb_per_learner']}"
-        f" anchor_spawns_per_min={plain['spawns_per_min']} ready_ratio={hocso['ready_s'] / plain['ready_s']:.2f}"
-        f" mb_ratio={hocso['mb_per_learner'] / plain['mb_per_learner']:.2f} learners={learners}"
+        f"hub: ready_s={hocso.ready_s} mb_per_learner={hocso.mb_per_learner} spawns_per_min={hocso.spawns_per_min}"
+        f" failed={hocso.failed} anchor_ready_s={plain.ready_s} anchor_mb_per_learner={plain.mb_per_learner}"
+        f" anchor_spawns_per_min={plain.spawns_per_min} anchor_failed={plain.failed}"
+        f" ready_ratio={hocso.ready_s / plain.ready_s:.2f} mb_ratio={hocso.mb_per_learner / plain.mb_per_learner:.2f}"
+        f" learners={learners}"
     )
 
 
