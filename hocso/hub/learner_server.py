@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -36,14 +37,14 @@ HUB_DECIDES = (
 KERNELS_ON_UNIX_SOCKETS = ("--KernelManager.transport=ipc",)
 #: a Unix socket's path is at most 107 bytes; a kernel's is <dir>/kernel-<uuid4>-ipc-<n>
 SOCKET_PATH_MAX = 107
-KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-") + 2
+KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-") + 1
 
 
 def kernel_runtime_dir(home: Path) -> Path:
     """The folder for the lab's kernel connection files and sockets, open to the learner only: in the
     learner's home, or a new private folder in the temporary directory when that path is too long
     for a socket's."""
-    folder = home / ".hocso-kernels"
+    folder = home / ".kernels"
     if len(os.fsencode(folder)) + KERNEL_SOCKET_NAME > SOCKET_PATH_MAX:
         return Path(tempfile.mkdtemp(prefix="hocso-kernels-"))  # 0700, made by and for this user
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -92,7 +93,8 @@ def main() -> None:
     _assistant_from_hub(settings.config_dir / "jupyter_server_config.json")
     os.environ.update(lab_environment(settings, dict(os.environ)))
     os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(kernel_runtime_dir(Path.home()))
+    runtime = kernel_runtime_dir(Path.home())
+    os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)
     arguments = [
         argument
         for argument in lab_arguments(settings, space.root, "127.0.0.1", 0, "", False, course)
@@ -102,7 +104,11 @@ def main() -> None:
     os.chdir(Path(space.root))
     from jupyterhub.singleuser import main as singleuser
 
-    singleuser(argv=arguments)
+    try:
+        singleuser(argv=arguments)
+    finally:
+        if runtime.parent != Path.home():  # a temporary folder of this lab's alone
+            shutil.rmtree(runtime, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def test_a_hub_lab_kernel_runs_on_unix_sockets_in_the_learners_own_folder(short_
         assert info["transport"] == "ipc"
         for name in port_names:
             path = Path(f"{info['ip']}-{info[name]}")
-            assert path.parent == runtime == short_home / ".hocso-kernels"
+            assert path.parent == runtime == short_home / ".kernels"
             assert stat.S_ISSOCK(path.stat().st_mode), name
         assert stat.S_IMODE(runtime.stat().st_mode) & 0o077 == 0  # no one else may open it
     finally:
