@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -89,6 +90,67 @@ def test_three_units_imported_twice_equal_the_union_of_their_own_reports(units, 
     got = centre_report.sort_values("learner_id", ignore_index=True)
     columns = ["learner_id", "group", "unit", "points", "max_points", "score"]
     pd.testing.assert_frame_equal(got[columns], expected[columns], check_dtype=False)
+
+
+def _raw_cell_points(gradebook_url: str) -> dict[tuple[str, str, str], float]:
+    """Points per learner x module x cell name straight from nbgrader's tables."""
+    query = """SELECT sa.student_id, a.name, c.name,
+                      COALESCE(g.manual_score, g.auto_score, 0) + COALESCE(g.extra_credit, 0)
+               FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell c ON g.cell_id = c.id"""
+    with sqlite3.connect(gradebook_url.removeprefix("sqlite:///")) as connection:
+        return {(str(lr), str(m), str(c)): float(p) for lr, m, c, p in connection.execute(query)}
+
+
+def _expected_breakdown(cohort, by: str) -> pd.DataFrame:
+    """Per unit or group x competence: learners and mean score, computed from the raw gradebook, the
+    roster file and the notebooks' JSON. The one counted module is m01 (m00 is the pre-test, which
+    the profile leaves out); a learner who did not submit it scores 0."""
+    notebook = json.loads((cohort.course.root / "notebooks" / "m01" / "m01.ipynb").read_text())
+    cells = [
+        (
+            c["metadata"]["nbgrader"]["grade_id"],
+            c["metadata"]["hocso"]["competence"],
+            c["metadata"]["nbgrader"]["points"],
+        )
+        for c in notebook["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade")
+    ]
+    raw = _raw_cell_points(cohort.gradebook_url)
+    roster = pd.read_csv(cohort.roster_path, dtype=str)
+    rows = []
+    for learner in roster.itertuples(index=False):
+        for competence in sorted({c for _g, c, _p in cells}):
+            mine = [(g, p) for g, c, p in cells if c == competence]
+            earned = sum(raw.get((learner.learner_id, "m01", g), 0.0) for g, _p in mine)
+            rows.append((getattr(learner, by), competence, earned / sum(p for _g, p in mine)))
+    frame = pd.DataFrame(rows, columns=[by, "competence", "score"])
+    table = frame.groupby([by, "competence"], as_index=False).agg(
+        learners=("score", "size"), mean_score=("score", "mean")
+    )
+    return table.sort_values([by, "competence"], ignore_index=True)
+
+
+def test_the_centres_report_breaks_down_every_imported_unit_and_group(units, centre):
+    """`hocso report` at the centre: per unit and per group, the numbers the raw gradebooks give."""
+    cohort, _scores, roster, bundles = units
+    for _key, path, _tables in bundles.values():
+        import_bundle(centre, cohort.course, path.read_bytes())
+    merged, merged_roster = centre_scores(centre, cohort.course)
+    report = build_report(cohort.course, merged, merged_roster)
+    columns = ["learners", "mean_score"]
+    for by in ("unit", "group"):
+        got = report.by_unit if by == "unit" else report.by_group
+        got = got.astype({by: str, "competence": str}).sort_values([by, "competence"], ignore_index=True)
+        expected = _expected_breakdown(cohort, by)
+        assert set(got[by]) == set(roster.units if by == "unit" else roster.groups)
+        pd.testing.assert_frame_equal(
+            got[[by, "competence", *columns]], expected[[by, "competence", *columns]], check_dtype=False
+        )
+    one_unit = build_report(cohort.course, merged, merged_roster, unit=roster.units[2])
+    assert set(one_unit.learners["unit"]) == {roster.units[2]}
+    assert len(one_unit.learners) == sum(1 for lr in roster if lr.unit == roster.units[2])
 
 
 def test_a_tampered_truncated_or_foreign_bundle_is_refused_and_nothing_is_written(units, centre, tmp_path):
@@ -241,3 +303,5 @@ def test_export_trust_import_report_from_the_command_line(units, tmp_path):
     assert report.returncode == 0, report.stderr
     learners = pd.read_csv(next((tmp_path / "centre-report").glob("*learners*.csv")))
     assert len(learners) == len(roster)
+    by_unit = pd.read_csv(tmp_path / "centre-report" / "by_unit.csv", encoding="utf-8-sig")
+    assert set(by_unit.iloc[:, 0]) == set(roster.units)  # every imported unit has its rows

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -153,16 +154,20 @@ def read_bundle(data: bytes, public_key: Ed25519PublicKey) -> Bundle:
             "altered", "the bundle's signature does not match: the file was changed after it was signed"
         ) from None
     raw = json.loads(zlib.decompress(body).decode())
-    learner_rows = raw["learners"]
-    ids = [row[0] for row in learner_rows]
-    items = raw["items"]
-    learners = pd.DataFrame(learner_rows, columns=["learner_id", "name", "group", "unit"])
-    points = pd.DataFrame(
-        [[ids[li], *items[ii], pts] for li, ii, pts in raw["points"]],
-        columns=["learner_id", "module", "notebook", "grade_id", "max_points", "competence", "points"],
-    )
+    learners = pd.DataFrame(raw["learners"], columns=["learner_id", "name", "group", "unit"])
+    items = pd.DataFrame(raw["items"], columns=["module", "notebook", "grade_id", "max_points", "competence"])
+    numbers = np.array(raw["points"], dtype="float64").reshape(-1, 3)  # learner index, item index, points
+    learner, item = numbers[:, 0].astype("int64"), numbers[:, 1].astype("int64")
+    if len(numbers) and (
+        learner.max() >= len(learners) or item.max() >= len(items) or min(learner.min(), item.min()) < 0
+    ):
+        raise BundleRefused("altered", "the bundle's points name learners or items it does not list")
+    points = items.iloc[item].reset_index(drop=True)
+    points.insert(0, "learner_id", learners["learner_id"].to_numpy()[learner])
+    points["points"] = numbers[:, 2]
+    ids = learners["learner_id"].tolist()
     levels = pd.DataFrame(
-        [[ids[li], competence, level] for li, competence, level in raw["levels"]],
+        [[ids[li], competence, level] for li, competence, level in raw["levels"] if 0 <= li < len(ids)],
         columns=["learner_id", "competence", "level"],
     )
     return Bundle(
