@@ -44,7 +44,8 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.config import Course, course_runtime_dir, open_gradebook_database
+from hocso.graders.claims import LearnerClaims
 from hocso.graders.done_marker import (
     DONE_MARKER,
     GradingRecord,
@@ -104,8 +105,9 @@ class LearnerResult:
 @dataclass
 class BatchSummary:
     results: list[LearnerResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # graded as they are now
     seconds: float = 0.0
+    elsewhere: list[str] = field(default_factory=list)  # being graded by another run at the same time
 
 
 def nbgrader_config(
@@ -321,7 +323,9 @@ def _gradebook_score(db_url: str, assignment: str, learner: str) -> tuple[float,
 
 
 def pending_learners(course: Course, assignment: str, force: bool = False) -> tuple[list[str], list[str]]:
-    """Learners whose submission was not graded as it is now (or everyone, `force`); and the others."""
+    """Learners whose submission was not graded as it is now (or everyone, `force`); and the others.
+
+    Only a list: `claim_learners` takes them for this run (another run may be grading some)."""
     runtime = course_runtime_dir(course)
     submitted = runtime / "submitted"
     if not submitted.is_dir():
@@ -334,9 +338,30 @@ def pending_learners(course: Course, assignment: str, force: bool = False) -> tu
         graded = runtime / "autograded" / learner_dir.name / assignment
         current = not force and is_current(graded, learner_dir / assignment)
         (done if current else pending).append(learner_dir.name)
-    for learner in pending:  # a folder left by a killed run is incomplete: grade it again from scratch
-        shutil.rmtree(runtime / "autograded" / learner / assignment, ignore_errors=True)
     return pending, done
+
+
+def claim_learners(
+    claims: LearnerClaims, course: Course, assignment: str, pending: list[str], force: bool = False
+) -> tuple[list[str], list[str], list[str]]:
+    """Of `pending`: the learners this run now grades, those another run graded meanwhile, and those
+    another run is grading now (`hocso.graders.claims`)."""
+    runtime = course_runtime_dir(course)
+    mine: list[str] = []
+    graded: list[str] = []
+    elsewhere: list[str] = []
+    for learner in pending:
+        if not claims.take(learner):
+            elsewhere.append(learner)
+            continue
+        folder = runtime / "autograded" / learner / assignment
+        if not force and is_current(folder, runtime / "submitted" / learner / assignment):
+            claims.release(learner)
+            graded.append(learner)
+            continue
+        shutil.rmtree(folder, ignore_errors=True)  # left by a killed run, incomplete: graded from scratch
+        mine.append(learner)
+    return mine, graded, elsewhere
 
 
 def sandbox_for(allow_weak_sandbox: bool) -> bool:
@@ -372,37 +397,42 @@ def autograde_submissions(
     """
     course.module(assignment)
     strong = sandbox_for(allow_weak_sandbox) if zygotes is None else zygotes.strong
-    with Gradebook(gradebook_url(course)) as gb:
+    url = open_gradebook_database(course)
+    with Gradebook(url, course_id=course.id) as gb:  # release added this course's row: nothing to add
         try:
             gb.find_assignment(assignment)
         except MissingEntry as error:
             raise GradingError(
                 f"module {assignment} was never released; run `hocso grade release {assignment}`"
             ) from error
-    use_wal_journal(gradebook_url(course))
+    use_wal_journal(url)
     started = time.monotonic()
     pending, done = pending_learners(course, assignment, force)
+    claims = LearnerClaims(course_runtime_dir(course), assignment)
     settings = GradeSettings(
         str(course.config_dir / "nbgrader_config.py"),
         assignment,
         limits or Limits(),
         strong,
         runtime_dir=str(course_runtime_dir(course)),
-        db_url=gradebook_url(course),
+        db_url=url,
         language=os.environ.get(LANGUAGE_ENV, ""),
     )
-    summary = BatchSummary(skipped=done)
-    if on_start is not None:
-        on_start(len(pending))
-    if not pending:
-        summary.seconds = time.monotonic() - started
-        return summary
     with contextlib.ExitStack() as stack:
+        stack.enter_context(claims)
+        pending, graded_meanwhile, elsewhere = claim_learners(claims, course, assignment, pending, force)
+        summary = BatchSummary(skipped=sorted(done + graded_meanwhile), elsewhere=elsewhere)
+        if on_start is not None:
+            on_start(len(pending))
+        if not pending:
+            summary.seconds = time.monotonic() - started
+            return summary
         if engine is None:
             engine = stack.enter_context(LocalEngine(workers, zygotes))
         if engine.forks_from_caller:
             _converter(settings).prepare()  # once here rather than in every worker
         for result in engine.run(grade_submission, pending, settings):
+            claims.release(result.learner)  # its grades are committed and its done-marker written
             summary.results.append(result)
             if on_result is not None:
                 on_result(result)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.config import Course, course_runtime_dir, open_gradebook_database
 from hocso.graders.done_marker import read_record
 from hocso.i18n import t
 from hocso.nbgrader_compat import use_in_process_alembic
@@ -67,7 +67,7 @@ def export_scores(course: Course, target: Path, roster: Roster | None = None) ->
     columns = [f"{e.module}/{e.notebook}/{e.grade_id}" for e in exercises]
     competences = sorted({c for c in competence_of.values() if c})
     rows: list[dict[str, object]] = []
-    with Gradebook(gradebook_url(course)) as gb:
+    with Gradebook(open_gradebook_database(course)) as gb:
         modules = [m.id for m in course.modules if m.id in {a.name for a in gb.assignments}]
         learners = [s.id for s in gb.students]
         learners += [i for i in (roster.ids if roster else ()) if i not in learners]

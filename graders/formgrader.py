@@ -25,7 +25,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from hocso.config import Course, LanguageCode, course_runtime_dir, gradebook_url
+from hocso.config import Course, LanguageCode, course_runtime_dir, open_gradebook_database
 from hocso.nbgrader_compat import use_in_process_alembic
 from hocso.roster import Learner, Roster
 
@@ -48,7 +48,7 @@ def write_roster_to_gradebook(course: Course, roster: Roster) -> int:
     An e-mail is written only when the roster has one, so one typed into formgrader stays.
     """
     language = course.info.default_language
-    with Gradebook(gradebook_url(course)) as gradebook:
+    with Gradebook(open_gradebook_database(course)) as gradebook:
         for learner in roster:
             fields = {"last_name": learner.name, "first_name": group_label(course, learner, language)}
             if getattr(learner, "email", ""):
@@ -98,6 +98,7 @@ def server_command(course: Course, port: int, open_browser: bool) -> list[str]:
 def run_formgrader(course: Course, port: int, token: str, open_browser: bool) -> None:
     """Become the formgrader's server (exec): Ctrl+C or a signal stops it, no child is left behind."""
     course_runtime_dir(course).mkdir(parents=True, exist_ok=True)
+    open_gradebook_database(course)  # an unreachable server: one clear line here, no server traceback
     env = dict(os.environ, **{TOKEN_ENV: token})
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     command = server_command(course, port, open_browser)

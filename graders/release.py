@@ -15,7 +15,7 @@ from nbgrader.converters import GenerateAssignment
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from hocso.config import Course, LanguageCode, course_runtime_dir
+from hocso.config import Course, LanguageCode, course_runtime_dir, open_gradebook_database
 from hocso.course_check.notebook_rules import graded_points
 from hocso.editions import EDITION_KEY, edition_cells, group_level
 from hocso.graders.errors import GradingError
@@ -56,6 +56,7 @@ def release_module(
         )
     if language is not None and language not in course.info.languages:
         raise GradingError(f"language {language!r} is not offered; the course has {course.info.languages}")
+    open_gradebook_database(course)  # a PostgreSQL gradebook's database is made on the first release
     config_file = course.config_dir / "nbgrader_config.py"
     config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config()
     config.CourseDirectory.assignment_id = module_id

@@ -6,11 +6,14 @@ grading time went into that set-up. `WorkerGradebook` is the same class with the
 commits; it only keeps the engine (and so SQLAlchemy's compiled-statement cache) for the life of
 the worker process.
 
-The gradebook is put in SQLite's WAL journal mode, so two workers do not block each other while
-one reads. Workers write with `synchronous=NORMAL`: a commit survives the grader being killed at
-once, but reaches the disk itself only when `make_durable` flushes the log, which the grader does
-once per learner before marking that learner done (instead of at each of nbgrader's ~16 commits).
-A learner is never marked done before its grades are on disk.
+The gradebook is SQLite (the default) or PostgreSQL (`[grading] db_url`); the queries and commits
+are nbgrader's for both. A SQLite gradebook is put in WAL journal mode, so two workers do not block
+each other while one reads. Workers write with `synchronous=NORMAL`: a commit survives the grader
+being killed at once, but reaches the disk itself only when `make_durable` flushes the log, which
+the grader does once per learner before marking that learner done (instead of at each of
+nbgrader's ~16 commits). PostgreSQL needs none of this: readers never block writers, and a commit
+is on the server's disk when it returns (its default `synchronous_commit`), so `make_durable` has
+nothing to do. Either way a learner is never marked done before its grades are on disk.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import nbgrader.preprocessors.saveautogrades
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from hocso.nbgrader_compat import use_in_process_alembic
@@ -48,7 +52,8 @@ AUTOGRADE_MODULES = (
     nbgrader.preprocessors.overwritekernelspec,
     nbgrader.preprocessors.saveautogrades,
 )
-BUSY_TIMEOUT_S = 60.0
+BUSY_TIMEOUT_S = 60.0  # SQLite: how long a writer waits for another's lock
+CONNECT_TIMEOUT_S = 30  # PostgreSQL: how long a worker waits for the server to answer
 _engines: dict[tuple[int, str], Engine] = {}
 _checked_courses: set[tuple[int, str, str]] = set()
 
@@ -62,7 +67,9 @@ def worker_engine(db_url: str) -> Engine:
     """This process's engine for `db_url`; a forked process never reuses its parent's."""
     key = (os.getpid(), db_url)
     if key not in _engines:
-        engine = create_engine(db_url, echo=False, future=True, connect_args={"timeout": BUSY_TIMEOUT_S})
+        sqlite = db_url.startswith("sqlite:")
+        connect_args = {"timeout": BUSY_TIMEOUT_S} if sqlite else {"connect_timeout": CONNECT_TIMEOUT_S}
+        engine = create_engine(db_url, echo=False, future=True, connect_args=connect_args)
         event.listen(engine, "connect", _on_connect)
         _engines[key] = engine
     return _engines[key]
@@ -105,7 +112,10 @@ class WorkerGradebook(Gradebook):
         self.db = scoped_session(sessionmaker(autoflush=True, bind=self.engine, future=True))
         checked = (os.getpid(), db_url, course_id)
         if checked not in _checked_courses:  # nbgrader adds the course row once; it stays
-            self.check_course(course_id=course_id)
+            try:
+                self.check_course(course_id=course_id)
+            except IntegrityError:  # another grader (another run's worker) added it a moment ago
+                self.db.rollback()
             _checked_courses.add(checked)
         self.course_id = course_id
         self.authenticator = authenticator

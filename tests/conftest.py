@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -53,6 +56,43 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _postgres_server_module() -> ModuleType:
+    """tests/postgres_server.py (bench/gradebook.py uses it too), loaded by path."""
+    name = "hocso_tests_postgres_server"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("postgres_server.py"))
+        assert spec is not None and spec.loader is not None
+        sys.modules[name] = module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One real PostgreSQL server (Debian's package) on loopback for the whole session, shared by every
+    test that needs one; each course gets a database of its own. CI installs the package, so there a
+    missing server fails instead of skipping."""
+    module = _postgres_server_module()
+    bindir = module.postgres_bindir()
+    if bindir is None:
+        message = "Debian's postgresql is not installed (apt-get install postgresql); gradebook tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    server = module.start_postgres(bindir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def gradebook_db_url(request: pytest.FixtureRequest) -> str | None:
+    """The course.toml `db_url` of a test run on each gradebook database: None (SQLite, the default)
+    or a new database on the session's PostgreSQL server (started only when a test asks for it)."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("postgres").new_database_url()
 
 
 @pytest.fixture(scope="session")

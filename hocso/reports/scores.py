@@ -26,6 +26,7 @@ import pandas as pd
 
 from hocso.config import Course
 from hocso.config import gradebook_url as default_gradebook_url
+from hocso.config.db_url import redacted
 from hocso.errors import HocsoError
 from hocso.notebook_meta import course_exercises
 
@@ -106,7 +107,7 @@ def load_scores(course: Course, gradebook_url: str | None = None) -> pd.DataFram
     cell = pd.Categorical(grades["cell_id"], categories=cells["cell_id"])
     if (cell.codes < 0).any():
         raise GradebookError(
-            f"the gradebook at {url} has grades for cells it does not list; it may be damaged"
+            f"the gradebook at {redacted(url)} has grades for cells it does not list; it may be damaged"
         )
     frame = pd.DataFrame({"learner_id": grades["learner_id"].astype("category")})
     for column in ("module", "notebook", "grade_id", "competence"):
@@ -154,17 +155,35 @@ def exercise_table(course: Course) -> pd.DataFrame:
 def _read_grades(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if url.startswith("sqlite:"):
         return _read_sqlite(_sqlite_path(url))
-    import sqlalchemy  # other databases nbgrader supports (PostgreSQL, MySQL) go through SQLAlchemy
+    return _read_server(url)
 
+
+def _read_server(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same two queries on a database server (PostgreSQL), in one read-only transaction."""
+    import sqlalchemy
+
+    shown = redacted(url)
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
     try:
-        engine = sqlalchemy.create_engine(url)
-        with engine.connect() as connection:
-            grades = pd.read_sql_query(sqlalchemy.text(GRADES_SQL), connection)
+        with engine.connect().execution_options(postgresql_readonly=True) as connection:
+            if missing := REQUIRED_TABLES - set(sqlalchemy.inspect(connection).get_table_names()):
+                raise GradebookError(
+                    f"{shown} is not an nbgrader gradebook (no table {', '.join(sorted(missing))})"
+                )
+            rows = connection.execute(sqlalchemy.text(GRADES_SQL)).all()
+            grades = pd.DataFrame(rows, columns=["learner_id", "cell_id", "points", "awaiting"])
             return grades, pd.read_sql_query(sqlalchemy.text(CELLS_SQL), connection)
+    except sqlalchemy.exc.OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        if "does not exist" in reason:
+            raise GradebookMissing(
+                f"no gradebook at {shown}; grade some submissions first (hocso grade) or pass --gradebook"
+            ) from None
+        raise GradebookError(f"cannot read the gradebook at {shown}: {reason}") from None
     except sqlalchemy.exc.SQLAlchemyError as error:
-        raise GradebookError(
-            f"cannot read the gradebook at {url}: {error.__class__.__name__}: {error}"
-        ) from None
+        raise GradebookError(f"cannot read the gradebook at {shown}: {error.__class__.__name__}") from None
+    finally:
+        engine.dispose()
 
 
 def _sqlite_path(url: str) -> Path:

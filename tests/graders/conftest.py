@@ -56,8 +56,14 @@ def grading_course(course_copy: Path) -> Course:
     return make_course(course_copy)
 
 
-def make_course(course_copy: Path) -> Course:
-    """Add module gx to a course copy, then generate and release it."""
+@pytest.fixture
+def course_on_each_db(course_copy: Path, gradebook_db_url: str | None) -> Course:
+    """`grading_course` with its gradebook in SQLite, then in a PostgreSQL database of its own."""
+    return make_course(course_copy, gradebook_db_url)
+
+
+def make_course(course_copy: Path, db_url: str | None = None) -> Course:
+    """Add module gx to a course copy (and `[grading] db_url`, if given), then generate and release it."""
     if not (course_copy / "course_config").is_dir():
         shutil.copytree(REPO_ROOT / "course_config", course_copy / "course_config")
     toml = course_copy / "course_config" / "course.toml"
@@ -65,7 +71,8 @@ def make_course(course_copy: Path) -> Course:
         toml.read_text(encoding="utf-8")
         + '\n[[modules]]\nid = "gx"\ntitle = { vi = "Thử", en = "Test" }\n'
         + f'notebooks = ["{NOTEBOOK}"]\ncompetences = ["1.3"]\n'
-        + "target_levels = { leaders = 1, staff = 1, technical = 1, soldiers = 1, citizens = 1 }\npoints = 3\n",
+        + "target_levels = { leaders = 1, staff = 1, technical = 1, soldiers = 1, citizens = 1 }\npoints = 3\n"
+        + (f'\n[grading]\ndb_url = "{db_url}"\n' if db_url else ""),
         encoding="utf-8",
     )
     folder = course_copy / "notebooks" / MODULE

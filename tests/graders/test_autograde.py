@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
+import nbformat
 from nbgrader.api import Gradebook
 
 from hocso.config import course_runtime_dir, gradebook_url
@@ -14,18 +18,50 @@ CORRECT = "def add(a, b):\n    return a + b"
 PARTIAL = "def add(a, b):\n    return 3 if (a, b) == (1, 2) else a + b + 1"
 
 
-def test_scores_land_in_nbgrader_gradebook(grading_course):
-    submit(grading_course, "an", CORRECT)
-    submit(grading_course, "binh", PARTIAL)
-    submit(grading_course, "chi")  # unanswered
-    summary = autograde_submissions(grading_course, MODULE, workers=2, limits=Limits(cell_timeout=5))
-    assert {r.learner for r in summary.results} == {"an", "binh", "chi"}
-    with Gradebook(gradebook_url(grading_course)) as gb:
+def _forging_answer(db_url: str) -> str:
+    """An answer that scores nothing and then, as an attacker would, opens the gradebook to give every
+    grade 99 points: the SQLite file, or the PostgreSQL server on loopback (trusting local users)."""
+    if db_url.startswith("sqlite:"):
+        opens = f"import sqlite3\n    db = sqlite3.connect({db_url.removeprefix('sqlite:///')!r})"
+        forges = 'db.execute("UPDATE grade SET manual_score = 99"); db.commit()'
+    else:
+        conninfo = db_url.replace("postgresql+psycopg://", "postgresql://")
+        opens = f"import psycopg\n    db = psycopg.connect({conninfo!r}, connect_timeout=3, autocommit=True)"
+        forges = 'db.execute("UPDATE grade SET manual_score = 99")'
+    return (
+        "def add(a, b):\n    return 0\n"
+        f"try:\n    {opens}\n    {forges}\n    print('FORGED')\n"
+        "except Exception as error:\n    print('blocked', type(error).__name__)\n"
+    )
+
+
+def test_scores_land_in_nbgrader_gradebook(course_on_each_db):
+    """On SQLite and on PostgreSQL; a submission that reaches for the gradebook cannot touch it."""
+    url = gradebook_url(course_on_each_db)
+    submit(course_on_each_db, "an", CORRECT)
+    submit(course_on_each_db, "binh", PARTIAL)
+    submit(course_on_each_db, "chi")  # unanswered
+    submit(course_on_each_db, "zz_forger", _forging_answer(url))
+    summary = autograde_submissions(course_on_each_db, MODULE, workers=2, limits=Limits(cell_timeout=5))
+    assert {r.learner for r in summary.results} == {"an", "binh", "chi", "zz_forger"}
+    with Gradebook(url) as gb:
         assert gb.find_submission(MODULE, "an").score == 3
         assert gb.find_submission(MODULE, "binh").score == 1
         assert gb.find_submission(MODULE, "chi").score == 0
-    autograded = course_runtime_dir(grading_course) / "autograded" / "an" / MODULE / NOTEBOOK
+        assert gb.find_submission(MODULE, "zz_forger").score == 0
+    runtime = course_runtime_dir(course_on_each_db)
+    autograded = runtime / "autograded" / "an" / MODULE / NOTEBOOK
     assert autograded.is_file()
+    forger = nbformat.read(runtime / "autograded" / "zz_forger" / MODULE / NOTEBOOK, as_version=4)
+    printed = "".join(o.get("text", "") for c in forger.cells if c.cell_type == "code" for o in c.outputs)
+    assert "blocked OperationalError" in printed and "FORGED" not in printed
+    # the same answer outside the sandbox does forge: the attack is real, the sandbox stops it
+    control = io.StringIO()
+    with contextlib.redirect_stdout(control):
+        exec(_forging_answer(url), {})
+    assert control.getvalue().strip() == "FORGED"
+    with Gradebook(url) as gb:
+        assert gb.find_submission(MODULE, "an").score == 99 * 2
 
 
 def test_rerun_grades_only_what_is_left(grading_course):

@@ -52,9 +52,10 @@ def _students(port: int, token: str | None) -> list[dict[str, object]]:
 
 @pytest.mark.slow
 def test_one_command_opens_formgrader_with_the_roster_names(
-    course_copy: Path, isolated_data_home: Path, tmp_path: Path
+    course_copy: Path, isolated_data_home: Path, tmp_path: Path, gradebook_db_url: str | None
 ) -> None:
-    course = make_course(course_copy)
+    """On a SQLite gradebook, then on a PostgreSQL one (the server reads it through nbgrader_config.py)."""
+    course = make_course(course_copy, gradebook_db_url)
     roster = tmp_path / "roster.csv"
     lines = ["learner_id,name,group,unit", *(f"{i},{n},{g},{u}" for i, (n, g, u) in ROSTER.items())]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")

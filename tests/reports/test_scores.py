@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from hocso.nbgrader_compat import use_in_process_alembic
-from hocso.reports.scores import SCORE_COLUMNS, GradebookError, load_scores
+from hocso.reports.scores import SCORE_COLUMNS, GradebookError, GradebookMissing, load_scores
 from hocso.reports.synthetic import SyntheticCohort
 
 
@@ -22,23 +22,51 @@ def test_shape_and_columns(cohort: SyntheticCohort, scores: pd.DataFrame) -> Non
     assert (scores["points"] <= scores["max_points"]).all()
 
 
-def test_matches_the_raw_tables_computed_independently(cohort: SyntheticCohort, scores: pd.DataFrame) -> None:
-    path = cohort.gradebook_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        grade = pd.read_sql_query("SELECT * FROM grade", connection)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def gradebook(request: pytest.FixtureRequest, cohort: SyntheticCohort) -> str:
+    """The cohort's gradebook URL: its SQLite file, then its copy on PostgreSQL."""
+    if request.param == "sqlite":
+        return cohort.gradebook_url
+    return request.getfixturevalue("cohort_on_postgresql")
+
+
+def test_matches_the_raw_tables_computed_independently(cohort: SyntheticCohort, gradebook: str) -> None:
+    import sqlalchemy
+
+    scores = load_scores(cohort.course, gradebook)
+    engine = sqlalchemy.create_engine(gradebook)
+    with engine.connect() as connection:
+        grade = pd.read_sql_query(sqlalchemy.text("SELECT * FROM grade"), connection)
+    engine.dispose()
     expected = grade["manual_score"].fillna(grade["auto_score"]).fillna(0).sum()
     assert scores["points"].sum() == pytest.approx(expected)
     assert len(scores) == len(grade)
 
 
-def test_agrees_with_nbgrader_gradebook(cohort: SyntheticCohort, scores: pd.DataFrame) -> None:
+def test_postgresql_gives_the_same_table_as_sqlite(
+    cohort: SyntheticCohort, scores: pd.DataFrame, cohort_on_postgresql: str
+) -> None:
+    on_postgresql = load_scores(cohort.course, cohort_on_postgresql)
+    key = ["learner_id", "module", "notebook", "grade_id"]
+
+    def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+        plain = frame.astype(
+            {c: "object" for c in ("learner_id", "module", "notebook", "grade_id", "competence")}
+        )
+        return plain.sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(tidy(on_postgresql), tidy(scores))
+
+
+def test_agrees_with_nbgrader_gradebook(cohort: SyntheticCohort, gradebook: str) -> None:
     from nbgrader.api import Gradebook
 
+    scores = load_scores(cohort.course, gradebook)
     totals = scores.groupby(["learner_id", "module"], observed=True)["points"].sum()
     use_in_process_alembic()
-    with Gradebook(cohort.gradebook_url, course_id=cohort.course.id) as gradebook:
+    with Gradebook(gradebook, course_id=cohort.course.id) as gradebook_api:
         for learner_id, module in list(totals.index)[:: len(totals) // 25]:
-            submission = gradebook.find_submission(module, learner_id)
+            submission = gradebook_api.find_submission(module, learner_id)
             assert submission.score == pytest.approx(totals[(learner_id, module)])
             assert submission.max_score == pytest.approx(10.0)
 
@@ -65,3 +93,16 @@ def test_a_database_that_is_not_a_gradebook(cohort: SyntheticCohort, tmp_path: P
     sqlite3.connect(other).execute("CREATE TABLE x (a INT)").connection.commit()
     with pytest.raises(GradebookError, match="not an nbgrader gradebook"):
         load_scores(cohort.course, f"sqlite:///{other}")
+
+
+@pytest.mark.slow
+def test_postgresql_database_missing_or_not_a_gradebook(cohort: SyntheticCohort, postgres) -> None:
+    with pytest.raises(GradebookMissing, match="no gradebook at"):
+        load_scores(cohort.course, f"{postgres.server_url}/never_made")
+    other = postgres.new_database_url("other")
+    import psycopg
+
+    with psycopg.connect(other.replace("postgresql+psycopg", "postgresql"), autocommit=True) as connection:
+        connection.execute("CREATE TABLE x (a INT)")
+    with pytest.raises(GradebookError, match="not an nbgrader gradebook"):
+        load_scores(cohort.course, other)
