@@ -269,6 +269,9 @@ def main() -> None:
     text = toml.read_text(encoding="utf-8").replace(
         "concurrent_spawns = 20", f"concurrent_spawns = {learners}"
     )
+    # a course id of its own: tests/hub's class is hocso-101 too, and each removes its course's Unix
+    # group (hsc-<id>) at the end, which would pull it from under the other's running class
+    text = text.replace('id = "hocso-101"', 'id = "hocso-bench"', 1)
     toml.write_text(text.replace("[hub]", f"[hub]\nport = {free_port()}", 1), encoding="utf-8")
     course = load_course(course_dir)
     names = [f"b{n:02d}" for n in range(1, learners + 1)]
