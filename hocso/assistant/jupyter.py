@@ -41,9 +41,7 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
         serverapp.log.warning("hocso assistant: no course (%s); glossary and FAQ only", error)
         course = None
     service = AssistantService(course)
-    key_env = service.settings.api_key_env
-    for name in {*SECRET_ENVS, key_env}:
-        os.environ.pop(name, None)
+    withhold_from_kernels(service.settings.api_key_env)
     tokens = LearnerTokens()
     learner = os.environ.get(LEARNER_ENV) or _os_user()
     base = serverapp.web_app.settings["base_url"]
@@ -53,6 +51,13 @@ def _load_jupyter_server_extension(serverapp: Any) -> None:
     os.environ[SERVICE_TOKEN_ENV] = tokens.mint(learner)
     os.environ[SERVICE_URL_ENV] = _service_url(serverapp, prefix)
     serverapp.log.info("hocso assistant: serving at %s for %s", os.environ[SERVICE_URL_ENV], learner)
+
+
+def withhold_from_kernels(key_env: str) -> None:
+    """Remove the remote model's settings from the environment this server's kernels inherit (call
+    after the service has read them); also used by `hocso present` (hocso.present.assistant)."""
+    for name in {*SECRET_ENVS, key_env}:
+        os.environ.pop(name, None)
 
 
 def _service_url(serverapp: Any, prefix: str) -> str:

@@ -95,6 +95,7 @@ def present(
         class_size=class_size or course.present.class_size,
         max_visitor_kernels=course.present.max_visitor_kernels,
         kernel_memory_mb=course.present.kernel_memory_mb,
+        course=course,
     )
     if single:
         click.echo(t("present.cli.serving_app", lang, title=f"{single.title_vi} · {single.title_en}"))

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from hocso.present.visitors import current_visitor
+
 DEFAULT_VISITOR_KERNEL_CAP = 60  # without a class size: 60 x ~70 MB stays under 5 GB
 
 
@@ -29,11 +31,13 @@ def visitor_kernel_cap(class_size: int | None, configured: int | None) -> int:
 
 @dataclass
 class VisitorKernels:
-    """The kernels visitors hold in a Voila kernel manager (warm ones waiting in pools excluded)."""
+    """The kernels visitors hold in a Voila kernel manager (warm ones waiting in pools excluded), and
+    which visitor (browser, `hocso.present.visitors`) took each one."""
 
     kernel_manager: Any
     cap: int
     ids: set[str] = field(default_factory=set)
+    owners: dict[str, str] = field(default_factory=dict)
 
     def install(self) -> None:
         """Record kernel ids as Voila hands them out: taken from a warm pool, or started for a page
@@ -44,7 +48,7 @@ class VisitorKernels:
 
         async def started_for_a_visitor(*args: Any, **kwargs: Any) -> str:
             kernel_id = await start_kernel(*args, **kwargs)
-            self.ids.add(kernel_id)
+            self._handed_out(kernel_id)
             return kernel_id
 
         manager.start_kernel = started_for_a_visitor
@@ -52,16 +56,30 @@ class VisitorKernels:
 
             async def taken_from_a_pool(*args: Any, **kwargs: Any) -> Any:
                 render_task, rendered, kernel_id = await get_rendered(*args, **kwargs)
-                self.ids.add(kernel_id)
+                self._handed_out(kernel_id)
                 return render_task, rendered, kernel_id
 
             manager.get_rendered_notebook = taken_from_a_pool
+
+    def _handed_out(self, kernel_id: str) -> None:
+        """Called in the page request that took the kernel, so `current_visitor` is its visitor."""
+        self.ids.add(kernel_id)
+        visitor = current_visitor.get()
+        if visitor:
+            self.owners[kernel_id] = visitor
 
     def count(self) -> int:
         """Visitor kernels still running (culled and stopped ones drop out)."""
         running = set(self.kernel_manager.list_kernel_ids())
         self.ids &= running
+        self.owners = {kernel: visitor for kernel, visitor in self.owners.items() if kernel in running}
         return len(self.ids)
+
+    def visitor_of(self, kernel_id: str) -> str | None:
+        """The visitor who took this kernel, while it runs; None for a warm kernel nobody took yet,
+        a stopped one, or one that was never this server's."""
+        self.count()
+        return self.owners.get(kernel_id)
 
     def full(self) -> bool:
         return self.count() >= self.cap

@@ -15,6 +15,9 @@ What a visitor can reach (and the tests in tests/present/ check each line):
 * at most `max_visitor_kernels` kernels for visitors; then a "class is full" page (HTTP 503);
 * no kernel listing, kernel start, sessions, contents, terminals or Jupyter API beyond that;
 * the classroom state, read-only. Changing it needs the facilitator key;
+* the course assistant only through their app's kernel: it answers in this server and counts each
+  visitor's (browser's) questions, never one quota for the server's OS user
+  (`hocso.present.assistant`, `hocso.present.visitors`);
 * hocso's template and theme only (`?template=` and `?theme=` are ignored), so every page runs
   hocso's own widget front end and nothing from the address is written into the page.
 """
@@ -30,17 +33,25 @@ import nbformat
 import tornado.ioloop
 from traitlets.config import Config
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
+from hocso.assistant.service import AssistantService
+from hocso.assistant.tokens import LearnerTokens
+from hocso.assistant.web import assistant_handlers
+from hocso.config.models import Course
 from hocso.i18n import t
 from hocso.present import with_present_templates
 from hocso.present.access import AccessPolicy, app_names, gate, install_gate
 from hocso.present.apps import App
+from hocso.present.assistant import ROUTE as ASSISTANT_ROUTE
+from hocso.present.assistant import give_kernels_tokens, start_assistant, visitor_identify
 from hocso.present.caching import AssetCaching, CompressedResponses
 from hocso.present.capacity import ClassWarmth, VisitorKernels, announce_when_ready, visitor_kernel_cap
 from hocso.present.classroom import KERNEL_KEY_ENV, Classroom, classroom_handlers
 from hocso.present.limits import MAX_MESSAGE_BYTES, LimitedKernelSpecManager, VisitorConnection
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
+from hocso.present.visitors import VisitorCookies, current_visitor
 
 TEMPLATE_NAME = "hocso"
 
@@ -81,6 +92,7 @@ class PresentOptions:
     max_visitor_kernels: int | None = None
     kernel_memory_mb: int = 512
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    course: Course | None = None  # the assistant's settings (daily quota, backend) and knowledge
 
     @property
     def loopback_url(self) -> str:
@@ -155,17 +167,31 @@ def voila_config(options: PresentOptions) -> Config:
     return config
 
 
+class VisitorPageHandler(TornadoVoilaHandler):
+    """Voila's app page, with the visitor's cookie set (or read) before the page takes its kernel, so
+    the kernel is recorded as this visitor's (`VisitorKernels.owners`)."""
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        cookies: VisitorCookies = self.settings["hocso_visitor_cookies"]
+        current_visitor.set(cookies.identify(self))
+
+
 class PresentServer(Voila):
     """Voila with hocso's pages in front and the visitor message filter pinned, not assumed."""
 
     options: PresentOptions
     classroom: Classroom
+    assistant: AssistantService
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
         self.kernel_manager.allowed_message_types = list(VISITOR_MESSAGE_TYPES)
         self.visitor_kernels = VisitorKernels(self.kernel_manager, self.options.visitor_kernel_cap)
         self.visitor_kernels.install()
+        self.kernel_tokens = LearnerTokens()  # names kernels; a fresh secret at each start
+        give_kernels_tokens(self.kernel_manager, self.kernel_tokens)
+        settings["hocso_visitor_cookies"] = VisitorCookies.of_this_machine()
         self.class_warmth: ClassWarmth | None = None
         class_app = self.options.class_app
         if class_app is not None and hasattr(self.kernel_manager, "fill_if_needed"):
@@ -198,8 +224,12 @@ class PresentServer(Voila):
                 FacilitatorHandler,
                 {"context": facilitator_context, "classroom": self.classroom, "facilitator_key": key},
             ),
+            *assistant_handlers(
+                self.assistant, visitor_identify(self.kernel_tokens, self.visitor_kernels), ASSISTANT_ROUTE
+            ),
         ]
-        return ours + super().init_handlers()
+        voila = [_with_visitor_pages(rule) for rule in super().init_handlers()]
+        return ours + voila
 
     def listen(self) -> None:
         # Voila builds its tornado Application before applying settings, so `compress_response`
@@ -252,9 +282,18 @@ def serve(options: PresentOptions) -> None:
     server = PresentServer(config=voila_config(options))
     server.options = options
     server.classroom = Classroom()
+    # before any kernel starts: they inherit the service's address, never the remote key
+    server.assistant = start_assistant(options.course, options.loopback_url)
     os.environ[KERNEL_KEY_ENV] = server.classroom.kernel_key  # app kernels inherit it; browsers never
     server.initialize([str(options.apps_dir)])
     server.start()
+
+
+def _with_visitor_pages(rule: tuple) -> tuple:
+    """Voila's app page route, answered by `VisitorPageHandler` instead of Voila's own handler."""
+    if isinstance(rule, tuple) and len(rule) > 1 and rule[1] is TornadoVoilaHandler:
+        return (rule[0], VisitorPageHandler, *rule[2:])
+    return rule
 
 
 def _declares_kernel(path: Path) -> bool:

@@ -154,9 +154,11 @@ class PresentServer:
         return f"{self.url}voila/render/{name}.ipynb{key}"
 
 
-def start_present(course: Path, port: int, home: Path, *args: str, timeout: float = 90) -> PresentServer:
+def start_present(
+    course: Path, port: int, home: Path, *args: str, timeout: float = 90, env: dict[str, str] | None = None
+) -> PresentServer:
     log = course / "present.log"
-    env = {**os.environ, "HOCSO_HOME": str(home), "HOCSO_LANG": "vi", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "HOCSO_HOME": str(home), "HOCSO_LANG": "vi", "PYTHONUNBUFFERED": "1", **(env or {})}
     command = [sys.executable, "-m", "hocso", "present", *args, "--course", str(course), "--port", str(port)]
     with log.open("w") as stream:
         process = subprocess.Popen(
