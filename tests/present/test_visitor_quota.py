@@ -211,8 +211,8 @@ def visits(quota_server: PresentServer, run_async) -> ClassVisits:
 def test_one_visitor_using_up_the_quota_leaves_the_next_visitor_theirs(visits: ClassVisits) -> None:
     assert all(reply and reply not in (QUOTA_VI, UNAVAILABLE_VI) for reply in visits.first_replies[:QUOTA])
     assert visits.first_replies[QUOTA] == QUOTA_VI
-    assert visits.second.cookie and visits.second.cookie != visits.first.cookie
     assert visits.second_reply not in (QUOTA_VI, UNAVAILABLE_VI), visits.second_reply
+    assert visits.second.cookie and visits.second.cookie != visits.first.cookie
     assert visits.second_reply == visits.first_replies[0]  # the same question gets the same answer
 
 
