@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from hocso.config import Course, course_runtime_dir
+from hocso.config.models import LanguageCode
 from hocso.graders.errors import SubmissionError
 from hocso.graders.lms_archive import ExportFile, export_files
 from hocso.graders.lms_layouts import ANSWERS_SUFFIX, NamedFile, is_junk, learner_hints, read_name
@@ -87,7 +88,7 @@ class CollectReport:
     ignored: list[str] = field(default_factory=list)  # junk, other files, answers without a notebook
     notebooks_seen: int = 0
 
-    def messages(self, language: str | None = None) -> list[str]:
+    def messages(self, language: LanguageCode | None = None) -> list[str]:
         """One line per event, in `language` (default: the current one), in a stable order."""
         lines = [
             t(

@@ -28,6 +28,7 @@ from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_output
 from traitlets import Bool, Unicode
 
+from hocso.config.models import LanguageCode
 from hocso.editions import edition_cells
 from hocso.i18n import normalize_language, t
 from hocso.notebook_meta import is_rubric
@@ -106,7 +107,7 @@ class LearnerFeedbackPage(Preprocessor):
         return nb, resources
 
 
-def learner_outputs(outputs: list[Any], lang: str) -> list[Any]:
+def learner_outputs(outputs: list[Any], lang: LanguageCode) -> list[Any]:
     """A code cell's outputs for the learner: what it printed, never a traceback or stderr.
 
     A traceback quotes the failing line, which for a hidden test is the answer key; an assert's
@@ -144,13 +145,13 @@ def _is_number(output: Any) -> bool:
     return True
 
 
-def number(value: float, lang: str) -> str:
+def number(value: float, lang: LanguageCode) -> str:
     """2.5 as the learner writes it: `2,5` in Vietnamese, `2.5` in English; whole numbers bare."""
     text = f"{round(value, 2):g}"
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def _error_text(output: Any, lang: str) -> str:
+def _error_text(output: Any, lang: LanguageCode) -> str:
     name, message = output.get("ename", ""), str(output.get("evalue", "")).strip()
     if name in GRADER_STOPS and message:
         return "❌ " + message
@@ -161,7 +162,9 @@ def _error_text(output: Any, lang: str) -> str:
     return t("feedback.cell.check_error", lang, error=name or "?")
 
 
-def _cell_view(cell: Any, lang: str, counters: Counter[str], awaiting: set[str]) -> dict[str, Any] | None:
+def _cell_view(
+    cell: Any, lang: LanguageCode, counters: Counter[str], awaiting: set[str]
+) -> dict[str, Any] | None:
     meta = cell.metadata.get("nbgrader", {})
     graded, task, solution = bool(meta.get("grade")), bool(meta.get("task")), bool(meta.get("solution"))
     if not (graded or task or solution):
@@ -199,7 +202,7 @@ def _cell_view(cell: Any, lang: str, counters: Counter[str], awaiting: set[str])
     }
 
 
-def _comment(comment: str, lang: str) -> str:
+def _comment(comment: str, lang: LanguageCode) -> str:
     """A person's comment as written; nbgrader's own English one for an untouched answer, translated."""
     return t("feedback.cell.no_response", lang) if comment.strip() == NBGRADER_NO_RESPONSE else comment
 

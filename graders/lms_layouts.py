@@ -36,6 +36,12 @@ _COPY_MARK = re.compile(
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_?(?P<rest>.*)$")
 _CANVAS = re.compile(r"^(?P<name>[^_\s]+?)(?:_late)?_(?P<id>\d+)_(?P<submission>\d+)_?(?P<rest>.*)$", re.I)
 _CLASSROOM = re.compile(r"^(?P<name>.+?) - (?P<rest>.*)$")
+LayoutName = Literal["moodle", "canvas", "classroom", "folder", "prefix", "renamed"]
+_NAMED_LAYOUTS: tuple[tuple[re.Pattern[str], LayoutName], ...] = (
+    (_MOODLE, "moodle"),
+    (_CANVAS, "canvas"),
+    (_CLASSROOM, "classroom"),
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ class NamedFile:
     kind: FileKind
     hints: tuple[str, ...]  # texts that may name the learner, the most telling first
     attempt: int  # the copy or resubmission number (0: the original)
-    layout: str  # which layout named the learner first: moodle, canvas, classroom, folder, prefix
+    # which layout named the learner first ("renamed": found by content; None: nothing named one)
+    layout: LayoutName | None
 
 
 def is_junk(relative: PurePosixPath) -> bool:
@@ -57,7 +64,8 @@ def is_junk(relative: PurePosixPath) -> bool:
 def read_name(relative: PurePosixPath, notebooks: tuple[str, ...]) -> NamedFile | None:
     """The notebook (of `notebooks`, every notebook of the course) that `relative` is a copy of, and
     its hints; None when its name is none of them."""
-    for kind, suffix in (("notebook", ".ipynb"), ("answers", ANSWERS_SUFFIX)):
+    kinds: tuple[tuple[FileKind, str], ...] = (("notebook", ".ipynb"), ("answers", ANSWERS_SUFFIX))
+    for kind, suffix in kinds:
         stem, attempt = _without_copy_mark(relative.name, suffix)
         if stem is None:
             continue
@@ -70,7 +78,7 @@ def read_name(relative: PurePosixPath, notebooks: tuple[str, ...]) -> NamedFile 
             else:
                 continue
             hints, layout = learner_hints(prefix, relative.parent)
-            return NamedFile(notebook, kind, hints, attempt, layout)  # type: ignore[arg-type]
+            return NamedFile(notebook, kind, hints, attempt, layout)
     return None
 
 
@@ -88,14 +96,18 @@ def _without_copy_mark(name: str, suffix: str) -> tuple[str | None, int]:
     return stem, attempt
 
 
-def learner_hints(prefix: str, folder: PurePosixPath) -> tuple[tuple[str, ...], str]:
+def learner_hints(prefix: str, folder: PurePosixPath) -> tuple[tuple[str, ...], LayoutName | None]:
     """Texts naming the learner: from the file name's prefix, then each folder from the nearest."""
     hints: list[str] = []
-    layout = ""
-    for text, where in [(prefix, "prefix"), *((part, "folder") for part in reversed(folder.parts))]:
+    layout: LayoutName | None = None
+    places: list[tuple[str, LayoutName]] = [
+        (prefix, "prefix"),
+        *((p, "folder") for p in reversed(folder.parts)),
+    ]
+    for text, where in places:
         if not text:
             continue
-        for pattern, name in ((_MOODLE, "moodle"), (_CANVAS, "canvas"), (_CLASSROOM, "classroom")):
+        for pattern, name in _NAMED_LAYOUTS:
             if match := pattern.match(text):
                 hints.append(match.group("name"))
                 layout = layout or name

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from hocso.config.models import LanguageCode
 from hocso.errors import HocsoError
 
 __all__ = [
@@ -59,7 +60,7 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_pdf(page: Path, pdf_path: Path, language: str, timeout: float = 120) -> Path:
+def print_pdf(page: Path, pdf_path: Path, language: LanguageCode, timeout: float = 120) -> Path:
     """`page` (a local HTML file) printed to `pdf_path` by headless Chromium; errors in `language`."""
     from hocso.i18n import t  # the i18n catalog is only needed when printing
 

@@ -16,17 +16,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hocso.config.models import Course, LanguageCode, Module
+from hocso.config.models import Course, LanguageCode, Localized, Module
 from hocso.notebook_meta import Exercise, cell_language, cell_level, cell_track, course_exercises
 
 EDITION_KEY = "edition"  # notebook metadata.hocso.edition = {"language": ..., "group": ..., "level": ...}
 #: What nbgrader's ClearSolutions writes into a cleared code cell (nbgrader_config.py), and what each
 #: language edition shows instead: a comment to write code, never `raise NotImplementedError()`.
 CODE_STUB = "# ✍ Viết mã của bạn ở đây / Write your code here\npass"
-CODE_STUB_TEXT = {"vi": "# ✍ Viết mã của bạn ở đây", "en": "# ✍ Write your code here"}
+CODE_STUB_TEXT = Localized(vi="# ✍ Viết mã của bạn ở đây", en="# ✍ Write your code here")
 #: What a cleared written answer (a reflection) shows, instead of nbgrader's "YOUR ANSWER HERE".
 TEXT_STUB = "✍ Viết câu trả lời của bạn ở đây. / ✍ Write your answer here."
-TEXT_STUB_TEXT = {"vi": "✍ Viết câu trả lời của bạn ở đây.", "en": "✍ Write your answer here."}
+TEXT_STUB_TEXT = Localized(vi="✍ Viết câu trả lời của bạn ở đây.", en="✍ Write your answer here.")
 GO_FURTHER = "go_further"
 
 
@@ -71,10 +71,10 @@ def edition_cells(cells: Iterable[Any], language: LanguageCode | None, level: in
 
 def _localize_stubs(cell: Any, language: LanguageCode) -> None:
     text = _text(cell)
-    if cell.get("cell_type") == "code" and CODE_STUB_TEXT["vi"] in text:
-        cell["source"] = text.replace(CODE_STUB.split("\n")[0], CODE_STUB_TEXT[language])
+    if cell.get("cell_type") == "code" and CODE_STUB_TEXT.vi in text:
+        cell["source"] = text.replace(CODE_STUB.split("\n")[0], CODE_STUB_TEXT(language))
     elif cell.get("cell_type") == "markdown" and text.strip() == TEXT_STUB:
-        cell["source"] = TEXT_STUB_TEXT[language]
+        cell["source"] = TEXT_STUB_TEXT(language)
 
 
 def edition_exercises(course: Course, module: Module, group: str | None) -> list[Exercise]:

@@ -54,7 +54,7 @@ def test_every_hotline_and_portal_is_one_the_module_teaches(course: Course) -> N
 
 
 def test_vi_page_has_no_english_chrome_and_no_network_resource(course: Course) -> None:
-    english = [texts["en"] for key, texts in catalog().items() if key.startswith("handout.page.")]
+    english = [texts.en for key, texts in catalog().items() if key.startswith("handout.page.")]
     for module in _modules(course):
         handout = load_handout(handout_path(course.notebooks_dir, module.id))
         page = handout_html(course, module, handout, "vi")

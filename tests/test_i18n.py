@@ -17,7 +17,7 @@ def test_every_text_formats_with_its_own_placeholders() -> None:
     import string
 
     for key, texts in catalog().items():
-        names = [{f for _, f, _, _ in string.Formatter().parse(texts[lang]) if f} for lang in ("vi", "en")]
+        names = [{f for _, f, _, _ in string.Formatter().parse(texts(lang)) if f} for lang in ("vi", "en")]
         assert names[0] == names[1], f"{key}: vi and en use different placeholders {names}"
 
 

@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from hocso.config.models import LanguageCode
 from hocso.errors import HocsoError
 
 ANSWERS_FILE_ENV = "HOCSO_ANSWERS_FILE"
@@ -126,7 +127,7 @@ def save_answer(
     value: Any,
     answers_file: str | os.PathLike[str] | None = None,
     *,
-    language: str | None = None,
+    language: LanguageCode | None = None,
 ) -> Path:
     """Save `value` (anything JSON can hold) as the answer to `question`, atomically; returns the file.
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.widgets.graded import PerItemChoices
 from hocso.widgets.look import FONT, Text, escape, full_width, heading, localized, paragraph
@@ -70,7 +71,7 @@ class ChoiceBoard(PerItemChoices):
         title: Text | None = None,
         prompt: Text | None = None,
         phone: bool = False,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

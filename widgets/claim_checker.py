@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.claims import VERDICTS, ClaimVerdict, check_claims
 from hocso.widgets.graded import PerItemChoices
@@ -45,7 +46,7 @@ class ClaimChecker(PerItemChoices):
         *,
         answer: Text | None = None,
         expected: Mapping[str, str] | None = None,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.present import live
 from hocso.widgets.look import (
@@ -50,7 +51,12 @@ class ClassQuiz(w.VBox):
     """The question the class is on, its choices and, once revealed, the right one with its reason."""
 
     def __init__(
-        self, quiz_id: str, title: Text, questions: Sequence[ClassQuestion], *, language: str | None = None
+        self,
+        quiz_id: str,
+        title: Text,
+        questions: Sequence[ClassQuestion],
+        *,
+        language: LanguageCode | None = None,
     ) -> None:
         if not questions or any(not q.choices for q in questions):
             raise ValueError(f"class quiz {quiz_id!r}: needs questions, each with choices")
@@ -178,7 +184,7 @@ class ClassQuiz(w.VBox):
         self._show()
 
 
-def _reasons(question: ClassQuestion, lang: str) -> list[str]:
+def _reasons(question: ClassQuestion, lang: LanguageCode) -> list[str]:
     """Why the right choices are right, then the question's explanation: what the projector says."""
     reasons = [localized(c.why, lang) for c in question.choices if c.correct and c.why]
     return reasons + ([localized(question.explanation, lang)] if question.explanation else [])

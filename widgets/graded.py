@@ -33,6 +33,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.widgets.answers import AnswersError, save_answer, saved_answers
 from hocso.widgets.look import banner, frame, paragraph, pick_language
@@ -45,7 +46,7 @@ class GradedWidget(w.VBox):
         self,
         question_id: str,
         *,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

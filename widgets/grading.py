@@ -52,7 +52,7 @@ class Expect:
     def accepts(self, given: Any) -> bool:
         return given == self.answer or given in self.also
 
-    def why(self, language: str) -> str:
+    def why(self, language: LanguageCode) -> str:
         return self.vi if language == "vi" else self.en
 
 
@@ -164,7 +164,7 @@ def _saved(question_id: str, answers_file: AnswersFile) -> Any:
 def _report(
     results: list[tuple[str, Expect, bool | None]],
     points: float,
-    lang: str,
+    lang: LanguageCode,
     *,
     nothing_saved: bool,
     verdicts: Mapping[str, str] | None = None,

@@ -12,7 +12,7 @@ from typing import Literal
 
 import ipywidgets as w
 
-from hocso.config.models import LanguageCode
+from hocso.config.models import LanguageCode, Localized
 from hocso.i18n import current_language, normalize_language
 from hocso.widgets.answers import edition_language
 
@@ -53,11 +53,12 @@ STYLE_SHEET = (
     ".hocso-widget .widget-toggle-button.mod-active::before{content:'✓ '}"
     "</style>"
 )
-#: Text an author gives a widget: one string, or {"vi": ..., "en": ...}.
-Text = str | Mapping[str, str]
+#: Text an author gives a widget: one string, {"vi": ..., "en": ...}, or a `Localized` (what every
+#: one of them becomes, `Localized.of`).
+Text = str | Mapping[str, str] | Localized
 
 
-def pick_language(language: str | None) -> LanguageCode:
+def pick_language(language: LanguageCode | None) -> LanguageCode:
     """The widget's language: the one asked for, else the learner edition's, else the notebook's
     (`hocso.i18n.set_language`, or the lab's `HOCSO_LANG`)."""
     if language:
@@ -68,11 +69,9 @@ def pick_language(language: str | None) -> LanguageCode:
         return current_language()
 
 
-def localized(text: Text, language: str) -> str:
+def localized(text: Text, language: LanguageCode) -> str:
     """An author's text in `language`, falling back to the other language rather than showing nothing."""
-    if isinstance(text, str):
-        return text
-    return text.get(language) or next(iter(text.values()), "")
+    return Localized.of(text)(language)
 
 
 def escape(text: object) -> str:

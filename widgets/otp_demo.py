@@ -13,6 +13,7 @@ from collections.abc import Callable
 import ipywidgets as w
 import pyotp
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.otp import PERIOD, random_secret, seconds_left, totp_now
 from hocso.widgets.look import banner, big_button, frame, full_width, heading, paragraph, pick_language
@@ -29,7 +30,7 @@ class OtpDemo(w.VBox):
         self,
         secret: str | None = None,
         *,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         clock: Callable[[], float] = time.time,
         live: bool = True,
     ) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.passwords import PasswordAssessment, assess_password, explain_problem, nist_problems
 from hocso.widgets.look import TONES, banner, frame, full_width, heading, paragraph, pick_language
@@ -21,7 +22,7 @@ SCORE_TONES = ("bad", "bad", "warn", "good", "good")
 class PasswordMeter(w.VBox):
     """Type a password and see its strength as it is typed; `user_inputs` are words about the learner."""
 
-    def __init__(self, user_inputs: Sequence[str] = (), language: str | None = None) -> None:
+    def __init__(self, user_inputs: Sequence[str] = (), language: LanguageCode | None = None) -> None:
         self.lang = pick_language(language)
         self.user_inputs = tuple(user_inputs)
         self.result: PasswordAssessment | None = None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.links import find_urls
 from hocso.safety.phishing import Message, explain, load_messages
@@ -57,7 +58,7 @@ class PhishingInbox(PerItemChoices):
         *,
         only: Sequence[str] | None = None,
         same_language_only: bool = True,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

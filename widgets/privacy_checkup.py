@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.photos import PhotoMetadata, read_photo_metadata, strip_metadata
@@ -52,7 +53,7 @@ class PrivacyCheckup(PerItemChoices):
         photo: str | os.PathLike[str] | bytes | None = None,
         clean_path: str | os.PathLike[str] | None = None,
         settings: bool = True,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from hocso.config.models import Course
+from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
 from hocso.lab.manifest import find_workspace, read_modules
 from hocso.widgets.answers import SUFFIX, saved_answers
@@ -84,7 +84,7 @@ class ProgressPanel(w.VBox):
         *,
         course: Course | None = None,
         names: Mapping[str, Text] | None = None,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         workspace: str | os.PathLike[str] | None = None,
     ) -> None:
         self.lang = pick_language(language)

@@ -11,6 +11,7 @@ import io
 import ipywidgets as w
 import segno
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.vietqr import VietQrPayment, needs_biometric, parse_vietqr
@@ -30,7 +31,7 @@ class QrPayCheck(w.VBox):
         *,
         expected_account: str | None = None,
         show_payload: bool = True,
-        language: str | None = None,
+        language: LanguageCode | None = None,
     ) -> None:
         self.lang = pick_language(language)
         self.expected_account = expected_account

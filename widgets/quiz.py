@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import (
@@ -59,7 +60,7 @@ class Quiz(GradedWidget):
         *,
         multiple: bool = False,
         explanation: Text | None = None,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.widgets.graded import GradedWidget
 from hocso.widgets.look import FONT, Text, banner, escape, heading, localized, paragraph
@@ -30,7 +31,7 @@ class StepOrder(GradedWidget):
         *,
         title: Text | None = None,
         prompt: Text | None = None,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         answers_file: str | os.PathLike[str] | None = None,
         save: bool = True,
     ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.links import TRUSTED_DOMAINS, UrlReport, inspect_url
@@ -31,7 +32,11 @@ class UrlInspector(w.VBox):
     """Paste a link, press Inspect; `result` is the `UrlReport` (None until a valid link is inspected)."""
 
     def __init__(
-        self, url: str = "", *, trusted: tuple[str, ...] = TRUSTED_DOMAINS, language: str | None = None
+        self,
+        url: str = "",
+        *,
+        trusted: tuple[str, ...] = TRUSTED_DOMAINS,
+        language: LanguageCode | None = None,
     ) -> None:
         self.lang = pick_language(language)
         self.trusted = trusted

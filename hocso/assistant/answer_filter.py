@@ -27,7 +27,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from hocso.assistant.hints import withhold_solutions
-from hocso.config.models import Course
+from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
 from hocso.notebook_meta import read_cells
 from hocso.safety.text import fold_diacritics
@@ -114,7 +114,7 @@ def leaks(text: str, key: AnswerKey) -> list[KeyItem]:
     return [item for piece in _PIECES.split(text) if (item := key.find(piece))]
 
 
-def filter_answer(text: str, key: AnswerKey, language: str | None = None) -> FilteredAnswer:
+def filter_answer(text: str, key: AnswerKey, language: LanguageCode | None = None) -> FilteredAnswer:
     """`text` without solution code and without sentences that reproduce the answer key."""
     checked = withhold_solutions(text, language)
     reasons: list[Reason] = ["solution_code"] if checked.withheld else []

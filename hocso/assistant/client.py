@@ -165,7 +165,7 @@ class Assistant:
     def resolved(self) -> ResolvedSettings:
         return self._resolved
 
-    def preview(self, question: str, language: str | None = None) -> RedactionReport:
+    def preview(self, question: str, language: LanguageCode | None = None) -> RedactionReport:
         """What would be sent (`ask` with the same `language`): show it before `ask`, so they can cancel."""
         return redact(question, language or self.language or current_language())
 
@@ -175,7 +175,7 @@ class Assistant:
         *,
         graded: bool = False,
         cell_source: str | None = None,
-        language: str | None = None,
+        language: LanguageCode | None = None,
         on_text: Callable[[str], None] | None = None,
     ) -> AssistantReply:
         """Answer `question`; `on_text` receives the answer as it streams. Never raises for the learner."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 
 _FENCE = re.compile(r"```[\w+-]*\n(.*?)(?:```|\Z)", re.DOTALL)
@@ -30,7 +31,7 @@ def code_lines(text: str) -> int:
     return sum(1 for line in text.splitlines() if _CODE_LINE.match(line))
 
 
-def withhold_solutions(reply: str, language: str | None = None) -> CheckedReply:
+def withhold_solutions(reply: str, language: LanguageCode | None = None) -> CheckedReply:
     """`reply` without code that could solve a graded cell; `withheld` tells whether anything was cut."""
     withheld = False
 
@@ -50,7 +51,7 @@ def withhold_solutions(reply: str, language: str | None = None) -> CheckedReply:
     return CheckedReply(text=text.strip(), withheld=withheld)
 
 
-def hint_system_note(language: str) -> str:
+def hint_system_note(language: LanguageCode) -> str:
     """The extra system instruction for graded cells (English: models follow it best)."""
     lang = "Vietnamese" if language == "vi" else "English"
     return (

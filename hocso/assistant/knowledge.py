@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from hocso.config.models import Course, LanguageCode
+from hocso.config.models import LANGUAGES, Course, LanguageCode
 from hocso.i18n import t
 from hocso.notebook_meta import cell_language, read_cells
 
@@ -82,7 +82,7 @@ def notebook_passages(course: Course | None, module_id: str, path: Path) -> list
     passages = []
     for cell in read_cells(path):
         tag = cell_language(cell)
-        if cell.get("cell_type") != "markdown" or tag not in ("vi", "en"):
+        if cell.get("cell_type") != "markdown" or tag not in LANGUAGES:
             continue
         language: LanguageCode = "vi" if tag == "vi" else "en"
         source = cell.get("source", "")
@@ -115,7 +115,7 @@ def _glossary(course: Course | None) -> list[Passage]:
     """course_config/assistant.toml's [[definition]] entries (validated by hocso.config)."""
     passages = []
     for entry in course.knowledge.definition if course else ():
-        for language in ("vi", "en"):
+        for language in LANGUAGES:
             item = entry.vi if language == "vi" else entry.en
             source = t("assistant.tutor.glossary", language, term=item.term)
             source += f" · {_module_title(course, entry.module, language)}"
@@ -128,7 +128,7 @@ def _faq(course: Course | None) -> list[Passage]:
     """course_config/assistant.toml's [[faq]] entries: a question passage answers like questions."""
     passages = []
     for entry in course.knowledge.faq if course else ():
-        for language in ("vi", "en"):
+        for language in LANGUAGES:
             item = entry.vi if language == "vi" else entry.en
             source = t("assistant.tutor.faq", language, question=item.question)
             source += f" · {_module_title(course, entry.module, language)}"

@@ -10,6 +10,7 @@ from typing import Any
 
 from hocso.assistant.client import Assistant, AssistantReply, assistant_for
 from hocso.assistant.errors import AssistantSettingsError
+from hocso.config.models import LanguageCode
 from hocso.i18n import current_language, normalize_language
 
 _assistant: Assistant | None = None
@@ -22,7 +23,7 @@ def default_assistant() -> Assistant:
     return _assistant
 
 
-def ask(question: str, *, graded: bool = False, language: str | None = None) -> AssistantReply:
+def ask(question: str, *, graded: bool = False, language: LanguageCode | None = None) -> AssistantReply:
     """Ask the course assistant one question; personal data is hidden before it is sent."""
     try:
         assistant = default_assistant()
@@ -35,7 +36,7 @@ def ask(question: str, *, graded: bool = False, language: str | None = None) -> 
 def ask_magic(line: str, cell: str) -> AssistantReply:
     """`%%ask [--graded] [--en|--vi]`: the cell body is the question."""
     options = line.split()
-    language = "en" if "--en" in options else "vi" if "--vi" in options else None
+    language: LanguageCode | None = "en" if "--en" in options else "vi" if "--vi" in options else None
     return ask(cell, graded="--graded" in options, language=language)
 
 

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hocso.config.models import LanguageCode
+
 
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -35,7 +37,7 @@ class ChatMessage(BaseModel):
 
 class HocsoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    language: Literal["vi", "en"] | None = None
+    language: LanguageCode | None = None
     graded: bool = False
     cell: str | None = None  # the (redacted) source of the cell asked about, as context
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import bm25s
 
 from hocso.assistant.knowledge import Passage
-from hocso.config.models import LanguageCode
+from hocso.config.models import LANGUAGES, LanguageCode
 from hocso.safety.text import fold_diacritics
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -82,7 +82,7 @@ class CourseIndex:
         self._passages: dict[str, list[Passage]] = {}
         self._vocab: dict[str, list[frozenset[str]]] = {}
         self._indexes: dict[str, bm25s.BM25] = {}
-        for language in ("vi", "en"):
+        for language in LANGUAGES:
             chosen = [p for p in passages if p.language == language]
             if not chosen:
                 continue

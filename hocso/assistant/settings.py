@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from pydantic import Field
+
 from hocso.assistant.errors import AssistantSettingsError
-from hocso.config.models import AssistantSettings
+from hocso.config.models import AssistantBackend, AssistantSettings
 
 BASE_URL_ENV = "OPENAI_BASE_URL"
 MODEL_ENV = "HOCSO_ASSISTANT_MODEL"
@@ -27,21 +28,11 @@ SERVICE_TOKEN_ENV = "HOCSO_ASSISTANT_TOKEN"
 OPENAI_URL = "https://api.openai.com/v1"
 
 
-@dataclass(frozen=True)
-class ResolvedSettings:
-    """The settings in force: `backend` is "offline" or "openai" (any OpenAI-compatible server)."""
+class ResolvedSettings(AssistantSettings):
+    """The settings in force: course.toml's [assistant] with the environment applied, and the key
+    (`backend` "openai" is any OpenAI-compatible server; `base_url` and `api_key` are None offline)."""
 
-    backend: str
-    base_url: str | None
-    model: str
-    api_key: str | None
-    api_key_env: str
-    timeout_seconds: float
-    max_retries: int
-    fallback_to_offline: bool
-    daily_quota: int
-    hints_only_on_graded: bool
-    log_conversations: bool
+    api_key: str | None = Field(default=None, repr=False)
 
     def describe(self) -> dict[str, object]:
         """Safe to print or log: key names and whether they are set, never a key itself."""
@@ -60,12 +51,14 @@ class ResolvedSettings:
     def __repr__(self) -> str:
         return f"ResolvedSettings({self.describe()})"
 
+    __str__ = __repr__
+
 
 def resolve_settings(settings: AssistantSettings | None = None) -> ResolvedSettings:
     """Apply the environment to course.toml's [assistant] settings and check they can work."""
     settings = settings or AssistantSettings()
     base_url = os.environ.get(BASE_URL_ENV) or settings.base_url
-    backend = (
+    backend: AssistantBackend = (
         "openai"
         if base_url and settings.backend == "offline" and os.environ.get(BASE_URL_ENV)
         else settings.backend
@@ -85,19 +78,9 @@ def resolve_settings(settings: AssistantSettings | None = None) -> ResolvedSetti
                     'key, or set [assistant] backend = "offline" in course_config/course.toml'
                 )
             api_key = PLACEHOLDER_KEY
-    return ResolvedSettings(
-        backend=backend,
-        base_url=base_url if backend == "openai" else None,
-        model=model,
-        api_key=api_key if backend == "openai" else None,
-        api_key_env=settings.api_key_env,
-        timeout_seconds=settings.timeout_seconds,
-        max_retries=settings.max_retries,
-        fallback_to_offline=settings.fallback_to_offline,
-        daily_quota=settings.daily_quota,
-        hints_only_on_graded=settings.hints_only_on_graded,
-        log_conversations=settings.log_conversations,
-    )
+    remote = backend == "openai"
+    resolved = {"backend": backend, "model": model, "base_url": base_url if remote else None}
+    return ResolvedSettings(**(settings.model_dump() | resolved), api_key=api_key if remote else None)
 
 
 def is_local(url: str) -> bool:

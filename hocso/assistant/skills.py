@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def password_candidate(message: str) -> str | None:
     return None
 
 
-def check_password(message: str, language: str) -> SkillAnswer | None:
+def check_password(message: str, language: LanguageCode) -> SkillAnswer | None:
     """Assess the password in the question, locally; the reply describes it without quoting it."""
     candidate = password_candidate(message)
     if candidate is None or candidate.startswith("[PASSWORD"):
@@ -81,7 +82,7 @@ def pasted_message(message: str) -> str | None:
     return max(candidates, key=len) if candidates else None
 
 
-def check_scam(message: str, language: str) -> SkillAnswer | None:
+def check_scam(message: str, language: LanguageCode) -> SkillAnswer | None:
     """Red flags of a pasted message, when the learner asks whether it is a scam."""
     pasted = pasted_message(message)
     if not _SCAM_ASK.search(message) or pasted is None:
@@ -98,7 +99,7 @@ def check_scam(message: str, language: str) -> SkillAnswer | None:
     return SkillAnswer("scam", "\n".join(lines))
 
 
-def check_link(message: str, language: str) -> SkillAnswer | None:
+def check_link(message: str, language: LanguageCode) -> SkillAnswer | None:
     """Where each link in the message really points (domain, look-alikes, shorteners)."""
     urls = [url.rstrip(".,;!?") for url in _URL.findall(message)]
     if not urls:
@@ -118,7 +119,7 @@ def check_link(message: str, language: str) -> SkillAnswer | None:
     return SkillAnswer("link", "\n".join(lines))
 
 
-def answer_with_skill(message: str, language: str) -> SkillAnswer | None:
+def answer_with_skill(message: str, language: LanguageCode) -> SkillAnswer | None:
     """The first skill that recognises the question: password, then scam, then link."""
     for skill in (check_password, check_scam, check_link):
         if answer := skill(message, language):
@@ -126,7 +127,7 @@ def answer_with_skill(message: str, language: str) -> SkillAnswer | None:
     return None
 
 
-def _describe_link(report: UrlReport, language: str) -> str:
+def _describe_link(report: UrlReport, language: LanguageCode) -> str:
     lines = [t("assistant.skill.link_domain", language, domain=report.registered_domain)]
     if report.expanded:
         lines.append(t("assistant.skill.link_expanded", language, target=report.expanded))
@@ -136,7 +137,7 @@ def _describe_link(report: UrlReport, language: str) -> str:
     return "\n".join(f"  {line}" for line in lines)
 
 
-def _describe_password(assessment: PasswordAssessment, language: str) -> str:
+def _describe_password(assessment: PasswordAssessment, language: LanguageCode) -> str:
     lines = [
         t("assistant.skill.password_score", language, score=assessment.score, length=assessment.length),
         t("assistant.skill.password_time", language, time=assessment.crack_time_text(language)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -21,6 +22,7 @@ from hocso.config.knowledge import AssistantKnowledge
 LanguageCode = Literal["vi", "en"]
 LANGUAGES: tuple[LanguageCode, ...] = get_args(LanguageCode)
 EngineName = Literal["local", "dask"]
+AssistantBackend = Literal["offline", "openai"]  # which server answers (AssistantReply.backend: who did)
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 COMPETENCE_CODE = r"^[0-9]\.[0-9]$"
@@ -28,13 +30,28 @@ DOMAIN_CODE = r"^[0-9]$"
 
 
 class Localized(Strict):
-    """A learner-facing text in both course languages."""
+    """A learner-facing text in both course languages: the one shape of two-language text, in the
+    course's TOML files, the i18n catalog, widgets and apps. `text(language)` is the text to show."""
 
     vi: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
     def __call__(self, language: LanguageCode) -> str:
         return self.vi if language == "vi" else self.en
+
+    @classmethod
+    def of(cls, text: str | Mapping[str, str] | Localized) -> Localized:
+        """What an author writes in a notebook: one string for both languages, or {"vi": ..., "en": ...}
+        (a language left out shows the other one rather than nothing; `hocso check` reports it)."""
+        if isinstance(text, Localized):
+            return text
+        if isinstance(text, str):
+            return cls.model_construct(vi=text, en=text)
+        unknown = sorted(set(text) - set(LANGUAGES))
+        if unknown:
+            raise ValueError(f"text {dict(text)!r} has languages {unknown}; use {' and '.join(LANGUAGES)}")
+        vi, en = text.get("vi", ""), text.get("en", "")
+        return cls.model_construct(vi=vi or en, en=en or vi)
 
 
 class Level(Strict):
@@ -160,7 +177,7 @@ class LatePolicy(Strict):
 class AssistantSettings(Strict):
     """Where the assistant's answers come from; the offline tutor needs no network."""
 
-    backend: Literal["offline", "openai"] = "offline"
+    backend: AssistantBackend = "offline"
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint; env OPENAI_BASE_URL")
     model: str = "hocso-tutor"
     api_key_env: str = Field(default="OPENAI_API_KEY", pattern=r"^[A-Z_][A-Z0-9_]*$")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from hocso.config.models import Course, Glossary, Module
+from hocso.config.models import Course, Glossary, Localized, Module
 from hocso.course_check.app_rules import app_titles
 from hocso.course_check.coverage import framework_coverage
 from hocso.course_check.doing_rules import (
@@ -44,7 +45,7 @@ def check_course(course: Course) -> list[Problem]:
         problems += _check_notebook(
             app, [committed_outputs, nbgrader_metadata, bilingual_text, app_titles, spelling(course.glossary)]
         )[0]
-    problems += [
+    untranslated = [
         Problem(
             CATALOG_DIR / f"{line.split('.')[0]}.toml",
             line.split(":")[0],
@@ -53,16 +54,17 @@ def check_course(course: Course) -> list[Problem]:
         )
         for line in missing_translations()
     ]
-    problems += catalog_spelling(course.glossary, catalog())
+    # the catalog is read as `Localized` texts only once every entry has both languages
+    problems += untranslated or catalog_spelling(course.glossary, catalog())
     return problems
 
 
-def catalog_spelling(glossary: Glossary, entries: dict[str, dict[str, str]]) -> list[Problem]:
+def catalog_spelling(glossary: Glossary, entries: Mapping[str, Localized]) -> list[Problem]:
     """The widgets' and tools' texts follow the course's spelling too."""
     problems = []
     for key, texts in entries.items():
         for wrong, right in glossary.discouraged().items():
-            if re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", texts.get("vi", "")):
+            if re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", texts.vi):
                 problems.append(
                     Problem(
                         CATALOG_DIR / f"{key.split('.')[0]}.toml",

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hocso.config.models import Glossary
+from hocso.config.models import LANGUAGES, Glossary
 from hocso.course_check.notebook_rules import BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION, Rule
 from hocso.course_check.problems import Problem, cell_where
 from hocso.notebook_meta import cell_track, is_autograder_test, is_rubric, is_solution, nbgrader_meta
@@ -112,7 +112,7 @@ def feedback_in_both_languages(path: Path, notebook: Any) -> Iterable[Problem]:
             if name not in ("Expect", "grade_order"):
                 continue
             texts = {k.arg: k.value for k in call.keywords}
-            for language in ("vi", "en"):
+            for language in LANGUAGES:
                 value = texts.get(language)
                 if not (
                     isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value.strip()

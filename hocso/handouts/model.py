@@ -22,7 +22,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from hocso.config import ConfigProblem, CourseConfigError, LanguageCode
+from hocso.config import LANGUAGES, ConfigProblem, CourseConfigError, LanguageCode
 from hocso.config.base import Strict
 from hocso.config.loader import _validate  # the one TOML + pydantic reader, so errors look the same
 
@@ -60,7 +60,7 @@ class Handout(Strict):
         return getattr(self, language)
 
     def languages(self) -> tuple[LanguageCode, ...]:
-        return tuple(lang for lang in ("vi", "en") if getattr(self, lang) is not None)
+        return tuple(lang for lang in LANGUAGES if getattr(self, lang) is not None)
 
 
 class HandoutError(CourseConfigError):

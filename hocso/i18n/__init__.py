@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hocso.config.models import LANGUAGES, LanguageCode
+from hocso.config.models import LANGUAGES, LanguageCode, Localized
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 LANGUAGE_ENV = "HOCSO_LANG"
@@ -25,6 +25,10 @@ _chosen: LanguageCode | None = None
 
 class UnknownTextKey(KeyError):
     """A code path asked for a catalog key that does not exist (a bug, caught by tests)."""
+
+
+class IncompleteCatalog(ValueError):
+    """A catalog entry lacks a language or names an unknown one (a bug, caught by tests)."""
 
 
 def set_language(language: str) -> LanguageCode:
@@ -53,13 +57,21 @@ def t(key: str, language: str | None = None, /, **values: Any) -> str:
     entry = catalog().get(key)
     if entry is None:
         raise UnknownTextKey(key)
-    text = entry[lang]
+    text = entry(lang)
     return text.format(**values) if values else text
 
 
 @cache
-def catalog() -> dict[str, dict[str, str]]:
-    """Every entry of every catalog file, keyed `<file>.<path>`, each a {language: text} dict."""
+def catalog() -> dict[str, Localized]:
+    """Every entry of every catalog file, keyed `<file>.<path>`, each checked to be a `Localized`."""
+    if problems := missing_translations():
+        raise IncompleteCatalog(f"{CATALOG_DIR}: " + "; ".join(problems))
+    return {key: Localized.model_validate(texts) for key, texts in _tables().items()}
+
+
+@cache
+def _tables() -> dict[str, dict[str, str]]:
+    """The catalog files' entries as TOML gives them, {language: text} tables."""
     entries: dict[str, dict[str, str]] = {}
     for path in sorted(CATALOG_DIR.glob("*.toml")):
         with path.open("rb") as stream:
@@ -70,7 +82,7 @@ def catalog() -> dict[str, dict[str, str]]:
 def missing_translations() -> list[str]:
     """`key: missing vi` lines for every entry that lacks a language (empty when the catalog is whole)."""
     problems = []
-    for key, texts in catalog().items():
+    for key, texts in _tables().items():
         problems += [f"{key}: missing {lang}" for lang in LANGUAGES if not texts.get(lang, "").strip()]
         problems += [f"{key}: unknown language {lang!r}" for lang in texts if lang not in LANGUAGES]
     return problems

@@ -23,15 +23,15 @@ from tornado import web
 
 from hocso.config.models import LanguageCode
 from hocso.errors import HocsoError
-from hocso.i18n import t
+from hocso.i18n import normalize_language, t
 
 COURSE_ENV, LEARNER_ENV, GROUP_ENV, LANG_ENV = "HOCSO_COURSE", "HOCSO_LEARNER", "HOCSO_GROUP", "HOCSO_LANG"
 LOCALE_DIR = Path(__file__).parent / "locale"
 TEXT_KEYS = ("submit", "tooltip", "receipt_title", "failed_title", "failed", "ok")
 
 
-def _language() -> str:
-    return os.environ.get(LANG_ENV, "vi")
+def _language() -> LanguageCode:
+    return normalize_language(os.environ.get(LANG_ENV, "vi"))
 
 
 class TextsHandler(APIHandler):
@@ -89,7 +89,7 @@ def submit_notebook(course: Any, path: str) -> Any:
     from hocso.lab.exchange import submit
     from hocso.lab.workspace import Learner, open_workspace
 
-    learner = Learner(os.environ[LEARNER_ENV], _language(), os.environ.get(GROUP_ENV) or None)  # type: ignore[arg-type]
+    learner = Learner(os.environ[LEARNER_ENV], _language(), os.environ.get(GROUP_ENV) or None)
     space = open_workspace(course, learner)
     module_id, folder = space.module_of(path)
     return submit(course, module_id, learner.id, folder, space.cache_dir)

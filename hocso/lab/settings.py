@@ -28,7 +28,7 @@ from hocso.i18n import t
 Mode = Literal["learner", "author"]
 STATIC_DIR = Path(__file__).parent / "static"
 LABEXTENSIONS_DIR = Path(__file__).parent / "labextension"
-LOCALES: dict[str, str] = {"vi": "vi_VN", "en": "en"}
+LOCALES: dict[LanguageCode, str] = {"vi": "vi_VN", "en": "en"}
 #: instructor tools and links a learner has no use for (nbgrader's Formgrader, Create Assignment,
 #: Course List and Assignment List; the extension manager; the Voila preview; "open in Notebook")
 LEARNER_DISABLED_LAB = (

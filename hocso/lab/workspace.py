@@ -85,7 +85,7 @@ def folder_name(module: Module, language: LanguageCode) -> str:
     """'Bài 04 · <title>': sorts in course order and says what is inside. JupyterLab reads ':' as a
     drive name and '/' as a folder, so neither is kept."""
     number = re.sub(r"\D", "", module.id) or module.id
-    title = re.sub(r"\s*[:/\\]\s*", " - ", module.title.model_dump()[language]).strip()
+    title = re.sub(r"\s*[:/\\]\s*", " - ", module.title(language)).strip()
     return t("lab.workspace.folder", language, number=number.zfill(2), title=title)
 
 
@@ -169,7 +169,7 @@ def write_start_page(space: Workspace) -> str:
 
     language = space.learner.language
     lines = [
-        f"# {space.course.info.title.model_dump()[language]}",
+        f"# {space.course.info.title(language)}",
         "",
         t("lab.workspace.start_intro", language),
         "",

@@ -17,7 +17,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.text import normalize_for_matching
 
@@ -91,16 +93,19 @@ _STOPWORDS = frozenset(
 _CITATION = re.compile(r"\[(\w[\w .-]*)\]|\((?:nguồn|nguon|source|theo)\s*:?\s*([^)]+)\)", re.IGNORECASE)
 
 
+Verdict = Literal["supported", "needs_checking", "unsupported"]
+
+
 @dataclass(frozen=True)
 class ClaimVerdict:
     claim: str
-    verdict: str
+    verdict: Verdict
     source: str | None
     overlap: float
     missing_words: tuple[str, ...]
     mismatched_numbers: tuple[str, ...]
 
-    def explain(self, lang: str | None = None) -> str:
+    def explain(self, lang: LanguageCode | None = None) -> str:
         return t(f"safety.claim.{self.verdict}", lang, source=self.source or "-")
 
 
@@ -111,7 +116,7 @@ class CitationVerdict:
     exists: bool
     position: int
 
-    def explain(self, lang: str | None = None) -> str:
+    def explain(self, lang: LanguageCode | None = None) -> str:
         return t(
             "safety.citation.ok" if self.exists else "safety.citation.missing", lang, citation=self.citation
         )
@@ -228,6 +233,7 @@ def _judge(claim: str, sentences: list[tuple[str, str]]) -> ClaimVerdict:
         if (overlap, -len(wrong)) > (best[0], -len(best[3])):
             best = (overlap, name, words - have, wrong)
     overlap, source, missing, wrong = best
+    verdict: Verdict
     if overlap >= SUPPORTED_AT and not wrong:
         verdict = "supported"
     elif overlap >= RELATED_AT:

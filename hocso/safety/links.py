@@ -20,6 +20,7 @@ import idna
 import tldextract
 from rapidfuzz.distance import Levenshtein
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 
@@ -159,7 +160,7 @@ class UrlReport:
     lookalike_of: str | None
     warnings: list[str] = field(default_factory=list)
 
-    def explain(self, lang: str | None = None) -> list[str]:
+    def explain(self, lang: LanguageCode | None = None) -> list[str]:
         return [explain_warning(code, lang) for code in self.warnings]
 
 
@@ -273,7 +274,7 @@ def expand_short_link(url: str) -> str | None:
         return None
 
 
-def explain_warning(code: str, lang: str | None = None) -> str:
+def explain_warning(code: str, lang: LanguageCode | None = None) -> str:
     return t(f"safety.url_warning.{code}", lang)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 import pyotp
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import SafetyError
 from hocso.safety.text import normalize_for_matching
@@ -108,7 +109,7 @@ def asks_for_otp(message: str) -> bool:
     return False
 
 
-def otp_advice(message: str, lang: str | None = None) -> str:
+def otp_advice(message: str, lang: LanguageCode | None = None) -> str:
     """What to do with `message`: never read a code out, or only type it where you logged in yourself."""
     return t("safety.otp.request" if asks_for_otp(message) else "safety.otp.notice", lang)
 

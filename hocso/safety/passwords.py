@@ -23,6 +23,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.adjacency_graphs import ADJACENCY_GRAPHS
 from zxcvbn.matching import spatial_match
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.text import normalize_for_matching
 
@@ -87,15 +88,15 @@ class PasswordAssessment:
     zxcvbn_warning: str = ""
     zxcvbn_suggestions: tuple[str, ...] = ()
 
-    def crack_time_text(self, lang: str | None = None, scenario: str = "offline_slow") -> str:
+    def crack_time_text(self, lang: LanguageCode | None = None, scenario: str = "offline_slow") -> str:
         """How long guessing would take, in plain words ("3 giờ", "centuries")."""
         return duration_text(self.crack_seconds[scenario], lang)
 
-    def verdict_text(self, lang: str | None = None) -> str:
+    def verdict_text(self, lang: LanguageCode | None = None) -> str:
         """The meter's one-line label for the score ("Rất yếu: ...")."""
         return t(f"safety.password_score.{self.score}", lang)
 
-    def feedback(self, lang: str | None = None) -> list[str]:
+    def feedback(self, lang: LanguageCode | None = None) -> list[str]:
         """One plain sentence per weakness found, in `lang`."""
         return [t(f"safety.password_hint.{code}", lang) for code in self.hints]
 
@@ -122,7 +123,7 @@ def assess_password(password: str, user_inputs: Sequence[str] = ()) -> PasswordA
     )
 
 
-def duration_text(seconds: float, lang: str | None = None) -> str:
+def duration_text(seconds: float, lang: LanguageCode | None = None) -> str:
     """`seconds` as a rough duration a beginner reads at a glance."""
     if seconds < 1:
         return t("safety.duration.instant", lang)
@@ -159,7 +160,7 @@ def nist_problems(
     return problems
 
 
-def explain_problem(code: str, lang: str | None = None) -> str:
+def explain_problem(code: str, lang: LanguageCode | None = None) -> str:
     """A learner-facing sentence for a `nist_problems` code."""
     return t(f"safety.nist.{code}", lang, min_length=MIN_LENGTH)
 

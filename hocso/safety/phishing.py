@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal, get_args
 
+from hocso.config.models import LanguageCode, Localized
 from hocso.i18n import t
 from hocso.safety.errors import MessageSetError
 from hocso.safety.links import TRUSTED_DOMAINS, UrlError, find_urls, inspect_url
@@ -46,7 +48,10 @@ FLAGS = (
 )
 STRONG_FLAGS = frozenset(FLAGS) - {"urgency"}
 """Flags that alone make a message a likely scam; urgency also appears in genuine OTP notices."""
-CHANNELS = ("sms", "email", "zalo", "call")
+Channel = Literal["sms", "email", "zalo", "call"]
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+Label = Literal["scam", "legit"]
+BrandKind = Literal["authority", "bank", "courier", "school", "telecom", "wallet"]
 
 
 _SUSPICIOUS_URL = frozenset({"ip_host", "punycode", "shortener", "lookalike", "userinfo", "unusual_port"})
@@ -55,7 +60,7 @@ _SUSPICIOUS_URL = frozenset({"ip_host", "punycode", "shortener", "lookalike", "u
 @dataclass(frozen=True)
 class Brand:
     key: str
-    kind: str
+    kind: BrandKind
     names: tuple[str, ...]
     senders: tuple[str, ...]
     domains: tuple[str, ...]
@@ -67,22 +72,21 @@ class Message:
     """One labelled message of a course message set (see data/messages.json)."""
 
     id: str
-    lang: str
-    channel: str
+    lang: LanguageCode
+    channel: Channel
     sender: str
     text: str
-    label: str
+    label: Label
     scam_type: str | None
     red_flags: tuple[str, ...]
-    explain_vi: str
-    explain_en: str
+    explanation: Localized  # why it is (not) a scam; messages.json keeps explain_vi / explain_en
 
     @property
     def is_scam(self) -> bool:
         return self.label == "scam"
 
-    def explain(self, lang: str) -> str:
-        return self.explain_vi if lang == "vi" else self.explain_en
+    def explain(self, lang: LanguageCode) -> str:
+        return self.explanation(lang)
 
 
 def red_flags(text: str, sender: str | None = None, channel: str | None = None) -> set[str]:
@@ -142,12 +146,12 @@ def looks_like_scam(flags: Iterable[str]) -> bool:
     return any(flag in STRONG_FLAGS for flag in flags)
 
 
-def verdict_text(flags: Iterable[str], lang: str | None = None) -> str:
+def verdict_text(flags: Iterable[str], lang: LanguageCode | None = None) -> str:
     """The one-line advice for a set of flags: stop and report, or still check another way."""
     return t("safety.verdict.scam" if looks_like_scam(flags) else "safety.verdict.legit", lang)
 
 
-def explain(flag: str, lang: str | None = None) -> str:
+def explain(flag: str, lang: LanguageCode | None = None) -> str:
     """What a flag means and what to do, in plain words."""
     return t(f"safety.flag.{flag}", lang)
 
@@ -177,7 +181,7 @@ def _message(item: object, index: int, path: object) -> Message:
     missing = [key for key in required if key not in item]
     if missing:
         raise MessageSetError(f"{where}: missing {', '.join(missing)}")
-    if item["label"] not in {"scam", "legit"}:
+    if item["label"] not in get_args(Label):
         raise MessageSetError(
             f"{where} ({item['id']}): label must be 'scam' or 'legit', not {item['label']!r}"
         )
@@ -195,8 +199,7 @@ def _message(item: object, index: int, path: object) -> Message:
         label=item["label"],
         scam_type=item.get("scam_type"),
         red_flags=tuple(item["red_flags"]),
-        explain_vi=item["explain_vi"],
-        explain_en=item["explain_en"],
+        explanation=Localized(vi=item["explain_vi"], en=item["explain_en"]),
     )
 
 
@@ -284,6 +287,9 @@ def _data_text(name: str) -> str:
 @cache
 def _brands() -> tuple[Brand, ...]:
     entries = json.loads(_data_text("brands.json"))["brands"]
+    unknown = [e["key"] for e in entries if e["kind"] not in get_args(BrandKind)]
+    if unknown:
+        raise MessageSetError(f"brands.json: {', '.join(unknown)}: kind must be one of {get_args(BrandKind)}")
     return tuple(
         Brand(
             e["key"],

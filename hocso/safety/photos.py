@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.errors import PhotoError
 
@@ -41,7 +42,7 @@ class PhotoMetadata:
     def has_location(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
-    def describe(self, lang: str | None = None) -> list[str]:
+    def describe(self, lang: LanguageCode | None = None) -> list[str]:
         """What this photo gives away, in plain sentences."""
         lines = [t("safety.photo.location" if self.has_location else "safety.photo.no_location", lang)]
         if self.software:

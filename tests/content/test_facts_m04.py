@@ -174,7 +174,7 @@ def test_a_district_police_caller_is_a_scam_and_is_explained() -> None:
     assert "1/3/2025" in grade_cell("m04-inbox").source and "1 March 2025" in grade_cell("m04-inbox").source
     for message in load_messages(FOLDER / "data" / "practice_messages.json"):
         if "công an quận" in message.text.lower():
-            assert message.is_scam and "1/3/2025" in message.explain_vi, message.id
+            assert message.is_scam and "1/3/2025" in message.explanation.vi, message.id
     assert "không còn công an cấp quận" in markdown("vi")
     assert "no district-level police" in markdown("en")
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from hocso.cli import cli
-from hocso.config import load_course
+from hocso.config import Localized, load_course
 from hocso.course_check import check_course
 
 
@@ -312,7 +312,10 @@ def test_the_committed_course_passes() -> None:
 def test_catalog_spelling_and_terms_are_checked(course_copy: Path) -> None:
     from hocso.course_check import catalog_spelling
 
-    entries = {"widgets.x": {"vi": "Khoá tài khoản"}, "widgets.y": {"vi": "Bật xác thực hai bước"}}
+    entries = {
+        "widgets.x": Localized(vi="Khoá tài khoản", en="Lock the account"),
+        "widgets.y": Localized(vi="Bật xác thực hai bước", en="Turn on two-step verification"),
+    }
     found = list(catalog_spelling(load_course(course_copy).glossary, entries))
     assert [(p.where, p.message) for p in found] == [
         ("widgets.x", "writes 'Khoá'"),

@@ -160,8 +160,7 @@ def test_message_fields_keep_their_order() -> None:
         "label",
         "scam_type",
         "red_flags",
-        "explain_vi",
-        "explain_en",
+        "explanation",
     ]
 
 
@@ -185,7 +184,10 @@ def test_message_set_follows_the_brief() -> None:
     assert labels["scam"] == labels["legit"]
     assert {m.channel for m in MESSAGES} == {"sms", "email", "zalo", "call"}
     for message in MESSAGES:
-        assert message.explain_vi and message.explain_en and message.explain("vi") == message.explain_vi
+        assert (
+            message.explain("vi") == message.explanation.vi
+            and message.explain("en") == message.explanation.en
+        )
         assert message.scam_type if message.is_scam else message.scam_type is None
 
 
@@ -294,7 +296,7 @@ def test_a_deadline_or_a_delivery_date_is_not_urgency() -> None:
 def test_data_uses_current_names() -> None:
     holdout = load_messages(Path(__file__).parents[2] / "hocso" / "safety" / "data" / "messages_holdout.json")
     for message in [*MESSAGES, *holdout]:
-        for text in (message.text, message.explain_vi, message.sender):
+        for text in (message.text, message.explanation.vi, message.sender):
             folded = fold_diacritics(text).lower()
             assert "cccd" not in folded and "can cuoc cong dan" not in folded, message.id
             assert "tong cuc thue" not in folded and "chi cuc thue" not in folded, message.id

@@ -13,6 +13,7 @@ import ipywidgets as w
 import pytest
 
 import hocso.widgets
+from hocso.config import LanguageCode, Localized
 from hocso.i18n import catalog
 from hocso.safety.phishing import Message
 from hocso.safety.photos import make_sample_photo
@@ -62,7 +63,9 @@ def test_widgets_never_import_graders() -> None:
 
 def _all_widgets(language: str, tmp_path: Path) -> list[w.Widget]:
     hw = hocso.widgets
-    message = Message("m1", language, "sms", "+84 912 000 000", "Hi", "legit", None, (), "vi", "en")
+    message = Message(
+        "m1", language, "sms", "+84 912 000 000", "Hi", "legit", None, (), Localized(vi="vi", en="en")
+    )
     photo = make_sample_photo(tmp_path / f"p-{language}.jpg", lat=21.0, lon=105.8, taken=datetime(2024, 1, 1))
     return [
         hw.PasswordMeter(language=language),
@@ -92,6 +95,6 @@ def test_both_languages_render_every_widget(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_widget_catalog_is_complete(language: str) -> None:
+def test_widget_catalog_is_complete(language: LanguageCode) -> None:
     entries = {key: texts for key, texts in catalog().items() if key.startswith("widgets.")}
-    assert entries and all(texts.get(language, "").strip() for texts in entries.values())
+    assert entries and all(texts(language).strip() for texts in entries.values())

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hocso.config import Localized
 from hocso.i18n import t
 from hocso.safety.phishing import Message, explain
 from hocso.safety.photos import make_sample_photo, read_photo_metadata
@@ -17,7 +18,15 @@ def _message(
     mid: str, lang: str, label: str, text: str, flags: tuple[str, ...], channel: str = "sms"
 ) -> Message:
     return Message(
-        mid, lang, channel, "+84 912 000 000", text, label, None, flags, f"Giải thích {mid}", f"Why {mid}"
+        mid,
+        lang,
+        channel,
+        "+84 912 000 000",
+        text,
+        label,
+        None,
+        flags,
+        Localized(vi=f"Giải thích {mid}", en=f"Why {mid}"),
     )
 
 
@@ -68,7 +77,12 @@ def test_inbox_reads_a_message_set_file(tmp_path: Path) -> None:
     import json
 
     path = tmp_path / "set.json"
-    path.write_text(json.dumps([{**m.__dict__, "red_flags": list(m.red_flags)} for m in MESSAGES]))
+    on_disk = [  # the message-set file keeps explain_vi / explain_en (Message.explanation is a Localized)
+        {k: v for k, v in m.__dict__.items() if k != "explanation"}
+        | {"red_flags": list(m.red_flags), "explain_vi": m.explanation.vi, "explain_en": m.explanation.en}
+        for m in MESSAGES
+    ]
+    path.write_text(json.dumps(on_disk))
     assert len(PhishingInbox("x", path, language="en", save=False).messages) == 2
 
 

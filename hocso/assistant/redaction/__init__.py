@@ -57,7 +57,7 @@ FINDERS: tuple[Finder, ...] = (
 _BRACKETED = re.compile(r"\[[^\[\]\n]{1,30}\]")
 
 
-def redact(text: str, language: str | None = None) -> RedactionReport:
+def redact(text: str, language: LanguageCode | None = None) -> RedactionReport:
     """Hide personal data in `text`, each item replaced by its label in `language` (default: current)."""
     lang: LanguageCode = normalize_language(language) if language else current_language()
     text = unicodedata.normalize("NFC", text)

@@ -92,7 +92,7 @@ class RedactionReport:
     def kinds(self) -> tuple[Kind, ...]:
         return tuple(dict.fromkeys(r.kind for r in self.redactions))
 
-    def summary(self, language: str | None = None) -> str:
+    def summary(self, language: LanguageCode | None = None) -> str:
         """One friendly line: what was hidden, or that nothing was."""
         if not self.redactions:
             return t("assistant.redaction.nothing", language)
