@@ -15,7 +15,7 @@ from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, s
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
-from hocso.cli.options import Decorator, F, course_option, host_option, language_option, port_option
+from hocso.cli.options import Decorator, course_option, host_option, language_option, port_option
 from hocso.config import LanguageCode, find_course_root, load_course
 from hocso.i18n import current_language, t
 
@@ -28,7 +28,7 @@ def assistant() -> None:
     """The AI assistant: offline tutor server, one-off questions, conversation log."""
 
 
-def class_key_option(*, required: bool) -> Decorator[F]:
+def class_key_option(*, required: bool) -> Decorator:
     """--class-key (or $HOCSO_CLASS_KEY): the key of a classroom's assistant server."""
     unset = "required" if required else "a new one is made and shown when unset"
     text = f"The key every client of the class server sends (${CLASS_KEY_ENV}); {unset}."

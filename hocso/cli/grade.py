@@ -13,7 +13,6 @@ import click
 
 from hocso.cli.options import (
     Decorator,
-    F,
     course_option,
     group_option,
     json_option,
@@ -46,7 +45,7 @@ def _course(course_path: Path | None) -> Course:
     return course
 
 
-def limit_option(field: str, text: str) -> Decorator[F]:
+def limit_option(field: str, text: str) -> Decorator:
     """--cell-timeout, --memory-mb, ...: one of `Limits`' fields, with its default."""
     default = getattr(Limits(), field)
     kind = click.FloatRange(min=0, min_open=True) if isinstance(default, float) else click.IntRange(min=1)
