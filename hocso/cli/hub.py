@@ -31,12 +31,19 @@ def _courses(course_paths: tuple[Path, ...], roster_paths: tuple[Path, ...]) -> 
     multiple=True,
     help="Module to release to learners before starting (repeat; default: every module not yet released).",
 )
+@click.option(
+    "--keep-labs",
+    is_flag=True,
+    help="When the hub stops, leave learners' labs running; the next `hocso hub` takes them over, "
+    "so a restart mid-class interrupts nobody (default: stopping the hub stops every lab).",
+)
 @click.pass_context
 def hub(
     ctx: click.Context,
     course_paths: tuple[Path, ...],
     roster_paths: tuple[Path, ...],
     modules: tuple[str, ...],
+    keep_labs: bool,
 ) -> None:
     """Start the class hub: every learner on the roster signs in and gets their own lab.
 
@@ -62,7 +69,7 @@ def hub(
         click.echo(t("hub.cli.sources_hidden", language, path=folder))
     for line in readiness(first.hub).lines():
         click.echo(line)
-    running = start_hub(first)
+    running = start_hub(first, keep_labs=keep_labs)
     click.echo(t("hub.cli.open", language, url=f"{running.url}/hub/login"))
     signal.signal(signal.SIGTERM, lambda *_: running.stop())
     try:

@@ -11,7 +11,8 @@ and every course a Unix group `hsc-<course>` of its accounts. The exchange of a 
           <submission>/  0700 the learner's (hocso.lab.exchange.submit)
         feedback/        0711          pages named by a hash of the learner's own submission
 
-and the rest of the course folder (submitted/, autograded/, gradebook.db, roster) is root's alone.
+and the rest of the course folder (submitted/, autograded/, gradebook.db, roster, the assistant's
+class log in assistant/) is root's alone.
 nbgrader's default exchange is world-writable with world-readable submissions (nbgrader #659, #944).
 Without root there are no Unix users to create: every lab runs as the hub's user and `hocso hub`
 says so when it starts.
@@ -31,7 +32,7 @@ from hocso.hub.accounts import Account, ClassPlan
 from hocso.lab.exchange import exchange_root
 
 #: folders of a course that nbgrader would create 0755 later: made root-only first
-PRIVATE_COURSE_FOLDERS = ("release", "submitted", "autograded", "feedback", "source")
+PRIVATE_COURSE_FOLDERS = ("release", "submitted", "autograded", "feedback", "source", "assistant")
 
 
 def can_isolate() -> bool:

@@ -5,7 +5,10 @@
 The workspace is filled from the course's exchange (released student editions in the learner's
 language and group edition), feedback released since is fetched, and JupyterLab starts with the
 learner settings (hocso.lab.settings) as JupyterHub's single-user server. nbgrader's student id is
-the hub account (JUPYTERHUB_USER), never something the learner can change.
+the hub account (JUPYTERHUB_USER), never something the learner can change. Feedback the instructor
+releases while the lab runs appears in it too: a thread looks at the course's feedback folder every
+FEEDBACK_POLL_SECONDS (one stat) and fetches when it changed, so a lab kept over a hub restart, or
+open all afternoon, needs no restart to show it.
 
 The lab's kernels talk to it over Unix sockets in a folder only the learner can open
 (`kernel_runtime_dir`), not over loopback TCP: jupyter_client picks a kernel's five ports by binding
@@ -23,7 +26,10 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 #: lab_arguments() options that the hub decides instead (address, port, login)
 HUB_DECIDES = (
@@ -38,6 +44,7 @@ KERNELS_ON_UNIX_SOCKETS = ("--KernelManager.transport=ipc",)
 #: a Unix socket's path is at most 107 bytes; a kernel's is <dir>/kernel-<uuid4>-ipc-<n>
 SOCKET_PATH_MAX = 107
 KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-") + 1
+FEEDBACK_POLL_SECONDS = 30
 
 
 def kernel_runtime_dir(home: Path) -> Path:
@@ -66,6 +73,40 @@ def _assistant_from_hub(server_config: Path) -> None:
         os.environ[SERVICE_TOKEN_ENV] = os.environ.get("JUPYTERHUB_API_TOKEN", "")
 
 
+def _feedback_stamp(course: Any) -> int | None:
+    from hocso.lab.exchange import exchange_root
+
+    try:  # the learner may not list it (0711) but may stat it: it changes when feedback is released
+        return (exchange_root(course) / course.id / "feedback").stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _watch_feedback(course: Any, learner: Any, seen: int | None) -> None:
+    """Fetch newly released feedback into the running lab's workspace, as its start did."""
+    from hocso.lab import exchange
+    from hocso.lab.workspace import open_workspace
+
+    def watch() -> None:
+        nonlocal seen
+        while True:
+            time.sleep(FEEDBACK_POLL_SECONDS)
+            stamp = _feedback_stamp(course)
+            if stamp == seen:
+                continue
+            seen = stamp
+            space = open_workspace(course, learner)
+            for folder, module_id in space.modules.items():
+                try:
+                    exchange.fetch_feedback(
+                        course, module_id, learner.id, space.cache_dir, space.root / folder
+                    )
+                except Exception as error:  # the lab goes on; the next release tries again
+                    print(f"hocso: {module_id}: feedback not fetched ({error})", file=sys.stderr)
+
+    threading.Thread(target=watch, name="hocso-feedback", daemon=True).start()
+
+
 def main() -> None:
     from hocso.config import load_course
     from hocso.lab.settings import lab_arguments, lab_environment, write_lab_config
@@ -79,7 +120,9 @@ def main() -> None:
     os.environ["HOCSO_LEARNER"] = learner_id  # nbgrader's student_id: the hub account
     for name in ("hocso.graders", "hocso.lab", "traitlets"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    space = prepare_workspace(course, Learner(learner_id, language, group), release=False)  # type: ignore[arg-type]
+    learner = Learner(learner_id, language, group)  # type: ignore[arg-type]
+    feedback_seen = _feedback_stamp(course)  # before the fetch below: a release during it is fetched later
+    space = prepare_workspace(course, learner, release=False)
     for problem in space.problems:
         print(f"hocso: {problem}", file=sys.stderr)
     try:
@@ -102,6 +145,7 @@ def main() -> None:
     ]
     arguments += KERNELS_ON_UNIX_SOCKETS
     os.chdir(Path(space.root))
+    _watch_feedback(course, learner, feedback_seen)
     from jupyterhub.singleuser import main as singleuser
 
     try:

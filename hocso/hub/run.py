@@ -5,6 +5,7 @@ Used by `hocso hub`, the tests and bench/hub.py alike, so they exercise the same
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 
 from hocso.config import Course, data_home
 from hocso.hub.accounts import ClassPlan, plan_class
@@ -61,6 +63,27 @@ def prepare_hub(courses: list[tuple[Course, Roster]], release: list[str] | None 
     return prepared
 
 
+def _end(processes: list[psutil.Process], grace: float = 10) -> None:
+    for child in processes:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(processes, timeout=grace)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
+#: JupyterHub logs it once its services are up and the proxy has every route, including those of
+#: labs that ran on through a restart (its API answers earlier, before any of that)
+RUNNING = b"JupyterHub is now running"
+
+
+def _running(log: Path, offset: int) -> bool:
+    with log.open("rb") as stream:
+        stream.seek(offset)
+        return RUNNING in stream.read()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -91,9 +114,17 @@ class RunningHub:
                 self.process.wait()
 
 
-def start_hub(course: Course, timeout: float = 300, extra_env: dict[str, str] | None = None) -> RunningHub:
-    """Run JupyterHub on the prepared runtime home; return once its API answers. `extra_env`: for
-    the hub's own process (a remote model's key, which only the assistant service is given)."""
+def start_hub(
+    course: Course,
+    timeout: float = 300,
+    extra_env: dict[str, str] | None = None,
+    keep_labs: bool = False,
+) -> RunningHub:
+    """Run JupyterHub on the prepared runtime home; return once it is running (services up). `extra_env`: for
+    the hub's own process (a remote model's key, which only the assistant service is given).
+    `keep_labs`: when this hub stops, learners' labs go on running (their kernels too), and the
+    next start of the hub takes them over from its database: a restart mid-class interrupts nobody.
+    Without it, stopping the hub stops every lab (saved work stays on disk either way)."""
     state = hub_state()
     settings = course.hub
     url = f"http://{settings.ip}:{settings.port}"
@@ -106,20 +137,26 @@ def start_hub(course: Course, timeout: float = 300, extra_env: dict[str, str] | 
         "jupyterhub",
         "-f",
         str(CONFIG_FILE),
-        f"--JupyterHub.hub_bind_url=http://127.0.0.1:{free_port()}",
         f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{free_port()}",
+        f"--JupyterHub.cleanup_servers={not keep_labs}",
     ]
+    log_start = log.stat().st_size if log.exists() else 0
     with log.open("ab") as output:
         process = subprocess.Popen(
             command, cwd=state.root, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     hub = RunningHub(process, url.replace("0.0.0.0", "127.0.0.1"), state, log)
     deadline = time.monotonic() + timeout
+    started: dict[int, psutil.Process] = {}  # the proxy and services the hub has started so far
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            # a hub that gives up (a managed service too late) leaves its proxy and services running
+            _end(list(started.values()))
             raise RuntimeError(f"JupyterHub exited with {process.returncode}; see {log}")
+        with contextlib.suppress(psutil.Error):
+            started.update((p.pid, p) for p in psutil.Process(process.pid).children(recursive=True))
         try:
-            if httpx.get(f"{hub.api}/", timeout=2).status_code == 200:
+            if _running(log, log_start) and httpx.get(f"{hub.api}/", timeout=2).status_code == 200:
                 return hub
         except httpx.HTTPError:
             pass

@@ -13,7 +13,6 @@ from typing import Any
 
 from hocso.config import HubSettings, load_course
 from hocso.hub.accounts import ClassPlan, formgrade_group
-from hocso.hub.assistant_service import SERVICE as ASSISTANT_SERVICE
 from hocso.hub.codes import OneTimeCodeAuthenticator
 from hocso.hub.formgrader import service_name as formgrader_service
 from hocso.hub.sizing import readiness
@@ -23,6 +22,7 @@ from hocso.i18n import t
 
 TEMPLATES = Path(__file__).parent / "templates"
 API_SERVICE = "hocso"  # the token `hocso hub` and its tests use for the hub's REST API
+ASSISTANT_SERVICE = "assistant"  # hocso.hub.assistant_service: every course's assistant and class log
 PROXY_TIMEOUT_SECONDS = 180
 LOGIN_TEXTS = (
     "title",
@@ -46,6 +46,11 @@ def api_token(state: HubState) -> str:
 
         write_private(path, secrets.token_hex(32))
     return path.read_text(encoding="utf-8").strip()
+
+
+def hub_api_port(settings: HubSettings) -> int:
+    """The hub's own API, the same at every start: labs that ran on through a restart still reach it."""
+    return settings.port + 98
 
 
 def assistant_port(settings: HubSettings) -> int:
@@ -95,17 +100,26 @@ def services(
                 "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
             }
         )
-    first = plan.courses[0]
-    key_env = load_course(first.root).assistant.api_key_env
-    secrets_env = {name: os.environ[name] for name in (key_env, "OPENAI_BASE_URL") if name in os.environ}
+    key_envs = {load_course(course.root).assistant.api_key_env for course in plan.courses}
+    secrets_env = {name: os.environ[name] for name in (*key_envs, "OPENAI_BASE_URL") if name in os.environ}
     services.append(
         {
             "name": ASSISTANT_SERVICE,
             "url": f"http://127.0.0.1:{assistant_port(settings)}",
             "command": [sys.executable, "-m", "hocso.hub.assistant_service"],
             # the remote model's key reaches this service only, never a learner's lab
-            "environment": {"HOCSO_COURSE": first.root, "HOCSO_HOME": str(state.root.parent), **secrets_env},
+            "environment": {"HOCSO_HOME": str(state.root.parent), **secrets_env},
+            "oauth_no_confirm": True,
             "timeout": 180,
+        }
+    )
+    # the service's pages (the class log) let in instructors only; kernels' questions carry a token
+    # the service checks itself (hocso.hub.assistant_service), so learners need no scope for those
+    roles.append(
+        {
+            "name": "class-log",
+            "groups": [formgrade_group(course.id) for course in plan.courses],
+            "scopes": [f"access:services!service={ASSISTANT_SERVICE}", "self"],
         }
     )
     for index, course in enumerate(plan.courses):
@@ -136,7 +150,7 @@ def configure(c: Any, plan: ClassPlan, state: HubState) -> None:
     settings = course.hub
     language = course.info.default_language
     c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
-    c.JupyterHub.hub_bind_url = "http://127.0.0.1:8081"
+    c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{hub_api_port(settings)}"
     c.JupyterHub.db_url = state.database_url
     c.JupyterHub.cookie_secret_file = str(state.cookie_secret)
     c.JupyterHub.pid_file = str(state.root / "jupyterhub.pid")
@@ -159,11 +173,9 @@ def configure(c: Any, plan: ClassPlan, state: HubState) -> None:
     c.HocsoSpawner.plan_file = str(state.plan)
     c.HocsoSpawner.isolated = plan.isolated
     c.HocsoSpawner.cmd = [sys.executable, "-m", "hocso.hub.learner_server"]
-    c.Spawner.default_url = "/lab"
     # kernels ask the hub's assistant service with the lab's hub token (hocso.hub.learner_server)
-    c.Spawner.environment = {
-        "HOCSO_HUB_ASSISTANT": f"http://127.0.0.1:{settings.port}/services/{ASSISTANT_SERVICE}/v1"
-    }
+    c.HocsoSpawner.assistant_url = f"http://127.0.0.1:{settings.port}/services/{ASSISTANT_SERVICE}/"
+    c.Spawner.default_url = "/lab"
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 180
     c.JupyterHub.allow_named_servers = True

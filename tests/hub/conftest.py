@@ -1,7 +1,10 @@
-"""One real hub for the hub tests: JupyterHub, its proxy, the idle culler and formgrader, on loopback.
+"""One real hub for the hub tests: JupyterHub, its proxy, the idle culler, formgrader and the assistant.
 
-Ten learners and an instructor from a roster, Unix users created for them (the tests run as root) and
-removed afterwards. The runtime home is under /tmp with traversable parents (pytest's own temporary
+Two courses on the one hub, as a unit runs them (nbgrader's multi-course setup): the course with ten
+learners and an instructor from a roster, and a small second course (m04 only, English by default)
+with its own instructor and one learner who is on both. Unix users are created for them (the tests
+run as root) and removed afterwards. The hub is started once for the session, keeping labs across
+its restarts (the restart test stops and starts it mid-class). The runtime home is under /tmp with traversable parents (pytest's own temporary
 folders are 0700 to root, where no learner's lab could reach its workspace).
 """
 
@@ -24,6 +27,10 @@ from hocso.config import Course, load_course
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LEARNERS = [f"hv{n:02d}" for n in range(1, 11)]
 INSTRUCTOR = "gv.an"
+#: the second course: its own instructor, and one learner of the first course who is on it too
+COURSE_B = "hocso-b"
+INSTRUCTOR_B = "gv.binh"
+LEARNER_AB = LEARNERS[-1]
 DAILY_QUOTA = 3
 #: set for the hub (as a unit sets a remote model's key): only the assistant service may see it
 REMOTE_KEY = "sk-hocso-hub-test-not-a-real-key"
@@ -39,11 +46,12 @@ class HubClass:
     codes: dict[str, str]
     hub: object  # hocso.hub.run.RunningHub
     plan: object
+    course_b: Course
 
-    def hocso(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def hocso(self, *args: str, course_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, HOCSO_HOME=str(self.home))
         return subprocess.run(
-            [sys.executable, "-m", "hocso", *args, "--course", str(self.course_dir)],
+            [sys.executable, "-m", "hocso", *args, "--course", str(course_dir or self.course_dir)],
             capture_output=True,
             text=True,
             env=env,
@@ -71,6 +79,24 @@ def _kill_labs(uids: set[int]) -> None:
             process.kill()
 
 
+def second_course(hub_home: Path) -> Path:
+    """A small second course: m04 only, its own id and instructor, English by default."""
+    course_dir = hub_home / "course-b"
+    shutil.copytree(REPO_ROOT / "course_config", course_dir / "course_config")
+    shutil.copytree(REPO_ROOT / "notebooks" / "m04", course_dir / "notebooks" / "m04")
+    # the assistant's FAQ and glossary name the other modules, which a one-module course refuses
+    (course_dir / "course_config" / "assistant.toml").unlink()
+    toml = course_dir / "course_config" / "course.toml"
+    head, *modules = toml.read_text(encoding="utf-8").split("\n[[modules]]\n")
+    head = head.replace('id = "hocso-101"', f'id = "{COURSE_B}"', 1)
+    head = head.replace('default_language = "vi"', 'default_language = "en"', 1)
+    head = head.replace("instructors = []", f'instructors = ["{INSTRUCTOR_B}"]')
+    head = head.replace("log_conversations = false", "log_conversations = true")
+    keep = [m for m in modules if m.startswith('id = "m04"')]
+    toml.write_text(head + "".join("\n[[modules]]\n" + m for m in keep), encoding="utf-8")
+    return course_dir
+
+
 @pytest.fixture(scope="session")
 def hub_class(hub_home: Path) -> Iterator[HubClass]:
     if os.geteuid() != 0:
@@ -89,15 +115,22 @@ def hub_class(hub_home: Path) -> Iterator[HubClass]:
     toml = course_dir / "course_config" / "course.toml"
     text = toml.read_text(encoding="utf-8").replace("instructors = []", f'instructors = ["{INSTRUCTOR}"]')
     text = text.replace("daily_quota = 100", f"daily_quota = {DAILY_QUOTA}")
+    text = text.replace("log_conversations = false", "log_conversations = true")
     toml.write_text(text.replace("[hub]", f"[hub]\nport = {free_port()}", 1), encoding="utf-8")
     course = load_course(course_dir)
     rows = "\n".join(f"{learner},Học viên {learner},staff,u1" for learner in LEARNERS)
     roster = parse_roster(f"learner_id,name,group,unit\n{rows}\n", "roster.csv", course.framework.group_ids)
-    prepared = prepare_hub([(course, roster)], release=["m04"])
+    course_b = load_course(second_course(hub_home))
+    roster_b = parse_roster(
+        f"learner_id,name,group,unit\n{LEARNER_AB},Học viên {LEARNER_AB},staff,u1\n",
+        "roster-b.csv",
+        course_b.framework.group_ids,
+    )
+    prepared = prepare_hub([(course, roster), (course_b, roster_b)], release=["m04"])
     codes = CodeStore(prepared.state.codes).issue(list(prepared.plan.accounts))
-    hub = start_hub(course, extra_env={"OPENAI_API_KEY": REMOTE_KEY})
+    hub = start_hub(course, extra_env={"OPENAI_API_KEY": REMOTE_KEY}, keep_labs=True)
     uids = {pwd.getpwnam(a.unix).pw_uid for a in prepared.plan.accounts.values()}
-    holder = HubClass(hub_home, hub_home / "home", course_dir, course, codes, hub, prepared.plan)
+    holder = HubClass(hub_home, hub_home / "home", course_dir, course, codes, hub, prepared.plan, course_b)
     try:
         yield holder
     finally:

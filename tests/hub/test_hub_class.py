@@ -3,7 +3,9 @@
 Learner hv01 logs in through the real login form in Chromium (first login: one-time code and a new
 password); the nine others through the same form over HTTP, their labs started through the REST API
 in parallel. Widget answers are written the way the widget writes them (hocso.widgets.answers.save_answer)
-and uploaded by the learner's own lab; the Submit button's API hands the module in.
+and uploaded by the learner's own lab; the Submit button's API hands the module in. A second course
+on the same hub keeps its exchange, formgrader, assistant and class log to itself. The tests share
+one hub (tests/hub/conftest.py) and run in this order: the restart comes after everyone's work.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.hub.conftest import INSTRUCTOR, LEARNERS, REMOTE_KEY, HubClass
+from tests.hub.conftest import (
+    COURSE_B,
+    INSTRUCTOR,
+    INSTRUCTOR_B,
+    LEARNER_AB,
+    LEARNERS,
+    REMOTE_KEY,
+    HubClass,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 MODULE = "m04"
@@ -37,23 +47,28 @@ def login_form(url: str, name: str, password: str, new_password: str = "") -> bo
         return response.status_code == 302 and "/hub/login" not in response.headers.get("location", "")
 
 
-def spawn(cls: HubClass, name: str) -> None:
+def server_url(cls: HubClass, name: str, server: str = "") -> str:
+    """The hub's REST address of a learner's lab: the default one, or the one named for a course."""
+    return f"{cls.hub.api}/users/{name}/servers/{server}" if server else f"{cls.hub.api}/users/{name}/server"
+
+
+def spawn(cls: HubClass, name: str, server: str = "") -> None:
     hub = cls.hub
-    response = httpx.post(f"{hub.api}/users/{name}/server", headers=hub.headers(), timeout=120)
+    response = httpx.post(server_url(cls, name, server), headers=hub.headers(), timeout=120)
     assert response.status_code in (201, 202, 400), response.text  # 400: already running
-    wait_ready(cls, name)
+    wait_ready(cls, name, server)
 
 
-def wait_ready(cls: HubClass, name: str, timeout: float = 400) -> None:
+def wait_ready(cls: HubClass, name: str, server_name: str = "", timeout: float = 400) -> None:
     hub = cls.hub
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         user = httpx.get(f"{hub.api}/users/{name}", headers=hub.headers(), timeout=30).json()
-        server = user["servers"].get("")
+        server = user["servers"].get(server_name)
         if server and server["ready"]:
             return
-        if not user.get("pending") and not server:
-            pytest.fail(f"{name}'s lab did not start; see {hub.log}")
+        if not server and not (server_name == "" and user.get("pending")):
+            pytest.fail(f"{name}'s lab {server_name!r} did not start; see {hub.log}")
         time.sleep(1)
     pytest.fail(f"{name}'s lab was not ready in {timeout} s")
 
@@ -65,9 +80,9 @@ def token(cls: HubClass, name: str) -> str:
     return response.json()["token"]
 
 
-def lab(cls: HubClass, name: str, learner_token: str) -> httpx.Client:
+def lab(cls: HubClass, name: str, learner_token: str, server: str = "") -> httpx.Client:
     return httpx.Client(
-        base_url=f"{cls.hub.url}/user/{name}/",
+        base_url=f"{cls.hub.url}/user/{name}/" + (f"{server}/" if server else ""),
         headers={"Authorization": f"token {learner_token}"},
         timeout=120,
     )
@@ -94,8 +109,8 @@ def answers_document(learner: str) -> str:
         return path.read_text(encoding="utf-8")
 
 
-def answer_and_submit(cls: HubClass, name: str, learner_token: str) -> dict:
-    with lab(cls, name, learner_token) as client:
+def answer_and_submit(cls: HubClass, name: str, learner_token: str, server: str = "") -> dict:
+    with lab(cls, name, learner_token, server) as client:
         folder = module_folder(client)
         body = {"type": "file", "format": "text", "content": answers_document(name)}
         saved = client.put(f"api/contents/{folder}/{ANSWERS}", json=body)
@@ -198,25 +213,179 @@ def test_a_class_logs_in_fetches_answers_submits_and_is_graded(hub_class: HubCla
     assert released.returncode == 0, released.stderr
 
 
+def auth(learner_token: str) -> dict[str, str]:
+    return {"Authorization": f"token {learner_token}"}
+
+
+def assistant_url(cls: HubClass, course_id: str, route: str) -> str:
+    return f"{cls.hub.url}/services/assistant/{course_id}/{route}"
+
+
+def ask_service(cls: HubClass, course_id: str, learner_token: str, question: str) -> httpx.Response:
+    """A question straight to the hub's assistant service, as an openai client (or an attacker) sends it."""
+    body = {"model": "hocso-assistant", "messages": [{"role": "user", "content": question}]}
+    return httpx.post(
+        assistant_url(cls, course_id, "v1/chat/completions"),
+        headers=auth(learner_token),
+        json=body,
+        timeout=120,
+    )
+
+
+QUESTION_B = "What should I do with a message asking for my bank password?"
+
+
+def test_a_second_course_on_the_hub_keeps_to_itself(hub_class: HubClass) -> None:
+    cls = hub_class
+    intruder = LEARNERS[1]  # on the first course only
+    tokens = {name: token(cls, name) for name in (LEARNER_AB, intruder, INSTRUCTOR, INSTRUCTOR_B)}
+    exchange_b = cls.home / "courses" / COURSE_B / "exchange" / COURSE_B
+
+    # a learner on both courses has a second lab, named for the course, with that course's module
+    spawn(cls, LEARNER_AB, COURSE_B)
+    receipt = answer_and_submit(cls, LEARNER_AB, tokens[LEARNER_AB], COURSE_B)
+    assert receipt["module"] == MODULE, receipt
+    submission_b = next((exchange_b / "inbound").glob(f"{LEARNER_AB}+{MODULE}+*"))
+    asked = ask_service(cls, COURSE_B, tokens[LEARNER_AB], QUESTION_B)
+    assert asked.status_code == 200, asked.text
+
+    # a learner of the first course cannot open a lab on the second, nor use its assistant...
+    refused = httpx.post(server_url(cls, intruder, COURSE_B), headers=auth(tokens[intruder]), timeout=120)
+    assert refused.status_code == 403 and "not on course" in refused.text, (refused.status_code, refused.text)
+    servers = httpx.get(f"{cls.hub.api}/users/{intruder}", headers=cls.hub.headers(), timeout=30).json()
+    assert COURSE_B not in servers["servers"], servers
+    outsider = ask_service(cls, COURSE_B, tokens[intruder], QUESTION_B)
+    assert outsider.status_code == 401, outsider.text
+    with lab(cls, LEARNER_AB, tokens[intruder], COURSE_B) as other:  # nor into a lab of the second course
+        assert other.get("api/contents/").status_code == 403
+    # ...nor, from their own lab's Unix user, fetch from, hand in to or read the second course's exchange
+    unix = cls.plan.accounts[intruder].unix  # type: ignore[attr-defined]
+    for attempt in (
+        f"import os; print(os.listdir({str(exchange_b / 'outbound')!r}))",
+        f"import os; os.mkdir({str(exchange_b / 'inbound' / f'{intruder}+{MODULE}+2026-12-02')!r})",
+        f"print(open({str(submission_b / ANSWERS)!r}).read())",
+    ):
+        result = as_learner(unix, attempt)
+        assert result.returncode != 0 and "PermissionError" in result.stderr, (attempt, result.stdout)
+
+    # each course's formgrader is its own instructors' alone
+    formgrader_b = f"{cls.hub.url}/services/formgrader-{COURSE_B}/formgrader"
+    for outsider_name in (INSTRUCTOR, LEARNER_AB):
+        response = httpx.get(formgrader_b, headers=auth(tokens[outsider_name]), timeout=120)
+        assert response.status_code == 403, (outsider_name, response.status_code)
+    own = httpx.get(formgrader_b, headers=auth(tokens[INSTRUCTOR_B]), timeout=120)
+    assert own.status_code == 200 and "formgrader" in own.text.lower(), own.status_code
+
+
+PHONE = "0912 345 678"
+
+
+def test_an_instructor_reads_the_redacted_class_log_through_the_hub(hub_class: HubClass) -> None:
+    cls = hub_class
+    learner = LEARNERS[3]
+    tokens = {name: token(cls, name) for name in (learner, INSTRUCTOR, INSTRUCTOR_B)}
+    # straight to the service, past the kernel's own redaction: the service redacts before it logs
+    question = f"Có người gọi vào số {PHONE} của tôi, xưng là ngân hàng và hỏi mã OTP. Tôi nên làm gì?"
+    asked = ask_service(cls, cls.course.id, tokens[learner], question)
+    assert asked.status_code == 200, asked.text
+
+    log = assistant_url(cls, cls.course.id, "log")
+    page = httpx.get(log, headers=auth(tokens[INSTRUCTOR]), timeout=120)
+    assert page.status_code == 200, page.text
+    assert "Nhật ký trợ lý của lớp" in page.text and "Class assistant log" not in page.text  # a vi course
+    assert learner in page.text and "[SĐT]" in page.text
+    assert PHONE not in page.text and PHONE.replace(" ", "") not in page.text
+    turns = httpx.get(f"{log}.json", headers=auth(tokens[INSTRUCTOR]), timeout=120).json()["turns"]
+    mine = [turn for turn in turns if turn["learner"] == learner]
+    assert mine and "phone" in mine[-1]["redacted"], mine
+    assert not any(QUESTION_B in turn["question"] for turn in turns)  # the other course's questions
+
+    # a learner, and the instructor of another course, are refused (a page in the course language)
+    for name in (learner, INSTRUCTOR_B):
+        for url in (log, f"{log}.json"):
+            refused = httpx.get(url, headers=auth(tokens[name]), timeout=120)
+            assert refused.status_code == 403, (name, url, refused.status_code)
+            assert "Chỉ người hướng dẫn" in refused.text and "[SĐT]" not in refused.text, refused.text
+    # a browser without a hub login is sent to the hub's OAuth, not shown the page
+    anonymous = httpx.get(log, timeout=120)
+    assert anonymous.status_code == 302 and "oauth2/authorize" in anonymous.headers["location"]
+
+    # the second course's log is its instructor's, in its own language, with its own questions only
+    log_b = assistant_url(cls, COURSE_B, "log")
+    page_b = httpx.get(log_b, headers=auth(tokens[INSTRUCTOR_B]), timeout=120)
+    assert page_b.status_code == 200 and "Class assistant log" in page_b.text, page_b.text
+    assert "Nhật ký" not in page_b.text and LEARNER_AB in page_b.text and learner not in page_b.text
+    assert httpx.get(log_b, headers=auth(tokens[INSTRUCTOR]), timeout=120).status_code == 403
+
+
+def wait_for_feedback(client: httpx.Client, folder: str, timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(f"api/contents/{folder}/feedback")
+        found = response.json() if response.status_code == 200 else {}
+        if found.get("content") or time.monotonic() > deadline:
+            return found
+        time.sleep(2)
+
+
+def lab_processes(cls: HubClass) -> dict[str, set[int]]:
+    """Which lab processes run, by account (each lab runs as its learner's Unix user)."""
+    import psutil
+
+    accounts = {a.unix: a.name for a in cls.plan.accounts.values()}  # type: ignore[attr-defined]
+    running: dict[str, set[int]] = {}
+    for process in psutil.process_iter(["pid", "username", "cmdline"]):
+        name = accounts.get(process.info["username"] or "")
+        if name and "hocso.hub.learner_server" in " ".join(process.info["cmdline"] or []):
+            running.setdefault(name, set()).add(process.info["pid"])
+    return running
+
+
 def test_restart_mid_class_keeps_work_submissions_and_returns_feedback(hub_class: HubClass) -> None:
     from hocso.hub.run import start_hub
 
     cls = hub_class
+    before = lab_processes(cls)
+    assert set(LEARNERS) <= set(before), before
     cls.hub.stop()  # type: ignore[attr-defined]
-    cls.hub = start_hub(cls.course, extra_env={"OPENAI_API_KEY": REMOTE_KEY})  # as the unit's admin starts it
+    # as the unit's admin starts it
+    cls.hub = start_hub(cls.course, extra_env={"OPENAI_API_KEY": REMOTE_KEY}, keep_labs=True)
     # logins survive (same database and cookie secret): the learner's own password still works
     assert login_form(cls.hub.url, LEARNERS[1], f"pw-{LEARNERS[1]}-secret")
+    # the labs ran on through the restart (the same processes), and the new hub serves them
+    after = lab_processes(cls)
+    assert all(before[name] & after.get(name, set()) for name in before), (before, after)
     with ThreadPoolExecutor(len(LEARNERS)) as pool:
         list(pool.map(lambda n: spawn(cls, n), LEARNERS))
+    wait_ready(cls, LEARNER_AB, COURSE_B)
+    # a lab stopped after the restart starts again on the learner's saved work
+    again = LEARNERS[4]
+    stopped = httpx.delete(server_url(cls, again), headers=cls.hub.headers(), timeout=120)
+    assert stopped.status_code in (202, 204), stopped.text
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        user = httpx.get(f"{cls.hub.api}/users/{again}", headers=cls.hub.headers(), timeout=30).json()
+        if "" not in user["servers"]:
+            break
+        time.sleep(1)
+    spawn(cls, again)
+    assert not lab_processes(cls)[again] & before[again]  # a new process
     inbound = cls.home / "courses" / cls.course.id / "exchange" / cls.course.id / "inbound"
     for name in LEARNERS:
         with lab(cls, name, token(cls, name)) as client:
             folder = module_folder(client)
             answers = client.get(f"api/contents/{folder}/{ANSWERS}", params={"content": 1}).json()
             assert json.loads(answers["content"])["answers"]["m04-report"] == {"r1": "156"}, name
-            feedback = client.get(f"api/contents/{folder}/feedback").json()
+            # released after the lab started: the running lab fetched it (hocso.hub.learner_server)
+            feedback = wait_for_feedback(client, folder)
             assert feedback.get("type") == "directory" and feedback["content"], (name, feedback)
         assert list(inbound.glob(f"{name}+{MODULE}+*")), f"{name}'s submission is gone"
+    inbound_b = cls.home / "courses" / COURSE_B / "exchange" / COURSE_B / "inbound"
+    assert list(inbound_b.glob(f"{LEARNER_AB}+{MODULE}+*")), "the second course's submission is gone"
+    turns = httpx.get(
+        assistant_url(cls, cls.course.id, "log.json"), headers=auth(token(cls, INSTRUCTOR)), timeout=120
+    ).json()["turns"]
+    assert any(turn["learner"] == LEARNERS[3] for turn in turns), "the class log is gone"
 
 
 BYPASSES = """
