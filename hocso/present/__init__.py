@@ -6,6 +6,8 @@ caching     long browser caching of Voila's front-end files
 classroom   the facilitator's shared state (next question, reveal answers) and its HTTP handler
 pages       the gallery and the facilitator page
 live        inside an app kernel: follow the classroom state, read-only
+visitors    one id per browser (a signed cookie) and the kernel each visitor took
+assistant   the course assistant for app kernels, its daily quota counted per visitor
 """
 
 from __future__ import annotations
