@@ -44,7 +44,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from hocso.config import Course, course_runtime_dir, open_gradebook_database
+from hocso.config import Course, LanguageCode, course_runtime_dir, open_gradebook_database
 from hocso.graders.claims import LearnerClaims
 from hocso.graders.done_marker import (
     DONE_MARKER,
@@ -64,7 +64,7 @@ from hocso.graders.worker_gradebook import (
     worker_gradebooks,
 )
 from hocso.graders.zygote import ZygoteRoot
-from hocso.i18n import LANGUAGE_ENV, t
+from hocso.i18n import LANGUAGE_ENV, normalize_language, t
 from hocso.nbgrader_compat import use_in_process_alembic
 
 use_in_process_alembic()  # nbgrader's Gradebook() must not need the `alembic` command on PATH
@@ -79,7 +79,7 @@ class GradeSettings:
 
     `runtime_dir` and `db_url` are the course's nbgrader root and gradebook as the caller resolved
     them (its `HOCSO_HOME`), so a worker whose environment differs grades the same course;
-    `language` is the course language for the reasons a worker writes ("" = the worker's own)."""
+    `language` is the course language for the reasons a worker writes (None: the worker's own)."""
 
     config_file: str
     assignment: str
@@ -87,7 +87,7 @@ class GradeSettings:
     strong_sandbox: bool = True
     runtime_dir: str = ""
     db_url: str = ""
-    language: str = ""
+    language: LanguageCode | None = None
 
 
 @dataclass
@@ -416,7 +416,7 @@ def autograde_submissions(
         strong,
         runtime_dir=str(course_runtime_dir(course)),
         db_url=url,
-        language=os.environ.get(LANGUAGE_ENV, ""),
+        language=normalize_language(chosen) if (chosen := os.environ.get(LANGUAGE_ENV)) else None,
     )
     with contextlib.ExitStack() as stack:
         stack.enter_context(claims)

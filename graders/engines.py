@@ -121,7 +121,7 @@ def graded_on_worker(task: GradingTask, learner: str, settings: GradeSettings) -
                 raise GradingError(
                     t(
                         "graders.autograde.sandbox_missing",
-                        settings.language or None,
+                        settings.language,
                         missing="; ".join(missing),
                     )
                 )
