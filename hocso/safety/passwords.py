@@ -56,8 +56,9 @@ CrackTimeKey = Literal[
     "offline_slow_hashing_1e4_per_second",
     "offline_fast_hashing_1e10_per_second",
 ]
+Scenario = Literal["online", "online_throttled", "offline_slow", "offline_fast"]
 #: our name -> zxcvbn's crack_times_seconds key (the stubs' TypedDict keys, hence the Literal)
-SCENARIOS: dict[str, CrackTimeKey] = {
+SCENARIOS: dict[Scenario, CrackTimeKey] = {
     "online": "online_no_throttling_10_per_second",
     "online_throttled": "online_throttling_100_per_hour",
     "offline_slow": "offline_slow_hashing_1e4_per_second",
@@ -83,12 +84,12 @@ class PasswordAssessment:
     guesses: float
     guesses_log10: float
     length: int
-    crack_seconds: dict[str, float] = field(repr=False)
+    crack_seconds: dict[Scenario, float] = field(repr=False)
     hints: tuple[str, ...] = ()
     zxcvbn_warning: str = ""
     zxcvbn_suggestions: tuple[str, ...] = ()
 
-    def crack_time_text(self, lang: LanguageCode | None = None, scenario: str = "offline_slow") -> str:
+    def crack_time_text(self, lang: LanguageCode | None = None, scenario: Scenario = "offline_slow") -> str:
         """How long guessing would take, in plain words ("3 giờ", "centuries")."""
         return duration_text(self.crack_seconds[scenario], lang)
 
