@@ -18,7 +18,7 @@ from hocso.widgets.answers import edition_language
 
 Tone = Literal["good", "warn", "bad", "info"]
 # (text colour, background, icon): readable on a projector; the icon repeats the meaning
-TONES: dict[str, tuple[str, str, str]] = {
+TONES: dict[Tone, tuple[str, str, str]] = {
     "good": ("#14532d", "#dcfce7", "✔"),
     "warn": ("#713f12", "#fef9c3", "⚠"),
     "bad": ("#7f1d1d", "#fee2e2", "✖"),

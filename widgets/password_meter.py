@@ -13,10 +13,10 @@ import ipywidgets as w
 from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.safety.passwords import PasswordAssessment, assess_password, explain_problem, nist_problems
-from hocso.widgets.look import TONES, banner, frame, full_width, heading, paragraph, pick_language
+from hocso.widgets.look import TONES, Tone, banner, frame, full_width, heading, paragraph, pick_language
 
 # zxcvbn score 0..4 → tone; the label text says the same in words
-SCORE_TONES = ("bad", "bad", "warn", "good", "good")
+SCORE_TONES: tuple[Tone, ...] = ("bad", "bad", "warn", "good", "good")
 
 
 class PasswordMeter(w.VBox):

@@ -23,7 +23,7 @@ from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
 from hocso.lab.manifest import find_workspace, read_modules
 from hocso.widgets.answers import SUFFIX, saved_answers
-from hocso.widgets.look import TONES, Text, escape, frame, full_width, heading, localized, pick_language
+from hocso.widgets.look import TONES, Text, Tone, escape, frame, full_width, heading, localized, pick_language
 
 DONE_AT = 0.8  # share of a competence's points that counts as "done" on the panel
 STARTED_AT = 0.4
@@ -132,7 +132,7 @@ class ProgressPanel(w.VBox):
             )
             self.rows.value = escape(t(empty, self.lang))
             return
-        tones = {"done": "good", "started": "warn", "not_started": "bad"}
+        tones: dict[str, Tone] = {"done": "good", "started": "warn", "not_started": "bad"}
         lines = []
         for code in sorted(self._progress, key=_code_order):
             fraction = self._progress[code]
