@@ -9,10 +9,12 @@ skips fsync (nothing in it must survive a crash of the machine).
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -96,10 +98,22 @@ def start_postgres(bindir: Path) -> PostgresServer:
     for setting in settings:
         command += ["-c", setting]
     log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, **as_user)  # type: ignore[arg-type]
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=folder,
+        preexec_fn=_stop_with_parent,
+        **as_user,  # type: ignore[arg-type]
+    )
     server = PostgresServer(folder, port, process)
     _wait_until_ready(server, log.name)
     return server
+
+
+def _stop_with_parent() -> None:
+    """In the server's process before exec: a fast shutdown when the test run ends, even by kill -9."""
+    ctypes.CDLL(None).prctl(1, signal.SIGINT, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def _wait_until_ready(server: PostgresServer, log: str) -> None:
