@@ -8,9 +8,10 @@ started at once through the REST API; each learner then starts a kernel and runs
 * ready_s: from the first spawn request until every learner has run that cell
 * spawns_per_min: N / (time until every lab answered) * 60
 * mb_per_learner: USS of every process of the learners' Unix users (lab + one kernel), / N
-* failed: learners whose lab never started or whose cell never ran (their kernel died, say); the
-  others still count, and ready_s is then the time until all the others had run it. A failed
-  learner's kernel log is kept as /tmp/hocso-bench-hub-<id>-kernel.log.
+* failed: learners whose lab was not ready in 5 minutes or whose cell never ran (their kernel died,
+  say; in the anchor, a lab's random port taken by another learner's kernel); the others still
+  count, and ready_s is then the time until all the others had run it. A failed learner's kernel
+  log is kept as /tmp/hocso-bench-hub-<id>-kernel.log.
 
     python bench/hub.py [--learners 40] [--quick]       # --quick: 8 learners
 
@@ -44,6 +45,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+LAB_TIMEOUT = 300  # seconds a learner waits for their lab before they count as failed
 CELL_TIMEOUT = 300  # seconds a learner waits for `1 + 1` before they count as failed
 ATTEMPTS = 6  # spawn requests per learner (the spawn cap's 429, a busy hub's 503, a failed start)
 
@@ -117,7 +119,7 @@ def run_cell(base: str, token: str) -> None:
     asyncio.run(execute())
 
 
-def wait_ready(api: str, headers: dict[str, str], name: str, timeout: float = 900) -> bool:
+def wait_ready(api: str, headers: dict[str, str], name: str, timeout: float = LAB_TIMEOUT) -> bool:
     """True once the lab is ready; False when its start failed (the hub gave up on it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
