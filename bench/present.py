@@ -26,7 +26,11 @@ and the clock waits until it says it is ready (one warm kernel per learner); the
 app at the same moment, while the facilitator page is fetched every 0.2 s. The anchor is plain
 `voila notebooks/apps` (its defaults: a kernel started per page) under the same burst.
 `mb_per_visitor` is the whole server's memory after the burst (PSS of the server and every kernel,
-warm ones left included) less the server process alone before it, per visitor. Last lines:
+warm ones left included, and hocso's kernel zygote) less the server process alone before it, per
+visitor; a line before the burst gives the PSS of each warm kernel. A visitor that fails is counted at
+the visitors' timeout (240 s); the headline then names why (``failed_why=``, ``voila_failed_why=``:
+what the visitors saw, and the server's cause when its log names one, e.g. a kernel whose port another
+process took) and whether plain voila's p95 is a lower bound (``voila_p95_is=lower_bound``). Last lines:
 
     burst: burst_p95_s=<n> mb_per_visitor=<n> class_size=40 voila_p95_s=<n> voila_mb_per_visitor=<n> ...
     present: speedup_median=<x> ms_median=<n> mb_per_visitor=<n>
@@ -46,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,16 +64,15 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from hocso.chromium import HEADLESS_FLAGS
 from hocso.present.apps import discover_apps
+from hocso.present.kernel_zygote import is_forked_kernel
 from hocso.present.visitor import VisitResult, classroom, server_memory_mb
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 REFILL_DELAY = 2.0  # course.toml's default
 CLASS_SIZE = 40
-BURST_APP = "m05_links"
-VISIT_TIMEOUT = (
-    240.0  # hocso.present.visitor.classroom's default  # the issue's burst: 40 phones opening m05 at once
-)
+BURST_APP = "m05_links"  # the issue's burst: 40 phones opening m05 at once
+VISIT_TIMEOUT = 240.0  # hocso.present.visitor.classroom's default
 # An offline classroom, the same for both sides: other hosts fail at once (plain voila's page asks a
 # CDN for Font Awesome; a slow DNS timeout would inflate it).
 CHROMIUM_ARGS = [*HEADLESS_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
@@ -333,10 +337,32 @@ class Burst:
     ready_seconds: float  # server start -> ready for the class (0 for plain voila: nothing to wait for)
     facilitator_ms_max: float
     failed: int = 0
+    why: str = ""  # the commonest failure, as a word for the headline ("" when none failed)
 
     @property
     def p95(self) -> float:
         return statistics.quantiles(self.seconds, n=20)[-1] if len(self.seconds) > 1 else self.seconds[0]
+
+    @property
+    def p95_is(self) -> str:
+        """ "lower_bound" when failed visitors (counted at the visitors' timeout) reach the p95 rank."""
+        return "lower_bound" if self.failed > len(self.seconds) // 20 else "measured"
+
+
+def failure_word(error: str, server_output: str) -> str:
+    """One word for why visitors failed: what the visitor saw, and the server's cause when it names one."""
+    seen = (
+        "no_page_in_time" if "did not load" in error
+        else "page_without_kernel" if "no kernel id" in error
+        else "widgets_silent" if "widgets did not respond" in error
+        else "http_" + error.rsplit(" ", 1)[-1] if "HTTP" in error
+        else "other"
+    )  # fmt: skip
+    if "Address already in use" in server_output:
+        return f"{seen}+kernel_port_taken"
+    if "died before replying" in server_output:
+        return f"{seen}+kernel_died_at_start"
+    return seen
 
 
 def burst_app(apps: list[Path]) -> Path:
@@ -385,6 +411,33 @@ async def burst_with_facilitator(
     return results, slowest * 1000
 
 
+def print_kernel_memory(side: str, pid: int, server_mb: float) -> None:
+    """PSS of each kernel before the burst, and of the server's other processes (hocso's zygote)."""
+    kernels, others = [], 0.0
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            pss = child.memory_full_info().pss / 2**20
+            if is_forked_kernel(child) or "ipykernel" in " ".join(child.cmdline()):
+                kernels.append(pss)
+            else:
+                others += pss
+        except psutil.NoSuchProcess:
+            continue
+    each = statistics.mean(kernels) if kernels else 0.0
+    print(
+        f"{side}: before the burst {len(kernels)} kernels, PSS {each:.1f} MB each; server {server_mb:.0f} MB, "
+        f"its other processes (zygote) {others:.0f} MB",
+        flush=True,
+    )
+
+
+def print_server_problems(side: str, output: str, lines: int = 12) -> None:
+    """The server's own account of a failed visit: its last warnings and errors."""
+    problems = [line for line in output.splitlines() if re.search(r"Error|Traceback|WARNING|\[W |\[E ", line)]
+    for line in problems[-lines:]:
+        print(f"  {side} server: {line[:300]}")
+
+
 def run_burst(command: list[str], port: int, url_path: str, ready: str, visitors: int) -> Burst:
     launched = time.monotonic()
     process = launch(command)
@@ -395,6 +448,8 @@ def run_burst(command: list[str], port: int, url_path: str, ready: str, visitors
         ready_seconds = time.monotonic() - launched if ready else 0.0
         wait_until_settled(process, timeout=30)  # forty idle kernels are never quite quiet
         server_alone = psutil.Process(process.pid).memory_full_info().pss / 2**20
+        if ready:  # plain voila starts its kernels with the pages
+            print_kernel_memory("hocso", process.pid, server_alone)
         facilitator_url = ""
         if ready:
             output = output_of(process)
@@ -407,12 +462,17 @@ def run_burst(command: list[str], port: int, url_path: str, ready: str, visitors
             results, facilitator_ms = thread.submit(asyncio.run, coroutine).result()
         after = server_memory_mb(process.pid)
         failed = [r.error for r in results if not r.ok]
+        why = ""
         if failed:  # counted at the visitors' timeout: the p95 is then a lower bound
-            print(
-                f"{command[2] if ready else 'voila'}: {len(failed)} of {visitors} visitors failed: {failed[0]}"
-            )
+            side = "hocso" if ready else "voila"
+            print(f"{side}: {len(failed)} of {visitors} visitors failed: {failed[0]}")
+            for error, count in Counter(failed).most_common()[1:]:
+                print(f"  and {count} x {error}")
+            print_server_problems(side, output_of(process))
+            why = failure_word(Counter(failed).most_common(1)[0][0], output_of(process))
         seconds = [r.interactive_seconds if r.ok else VISIT_TIMEOUT for r in results]
-        return Burst(seconds, (after - server_alone) / visitors, ready_seconds, facilitator_ms, len(failed))
+        mb = (after - server_alone) / visitors
+        return Burst(seconds, mb, ready_seconds, facilitator_ms, len(failed), why)
     finally:
         stop(process)
 
@@ -446,6 +506,8 @@ def print_burst(present: Burst, plain: Burst, visitors: int) -> None:
         f"burst: burst_p95_s={present.p95:.1f} mb_per_visitor={present.mb_per_visitor:.0f} class_size={visitors} "
         f"voila_p95_s={plain.p95:.1f} voila_mb_per_visitor={plain.mb_per_visitor:.0f} "
         f"speedup_p95={plain.p95 / present.p95:.1f} failed={present.failed} voila_failed={plain.failed}"
+        f"{f' failed_why={present.why}' if present.why else ''}"
+        f"{f' voila_failed_why={plain.why} voila_p95_is={plain.p95_is}' if plain.why else ''}"
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hocso.present.visitors import current_visitor
+from hocso.present.warm_pool import readiness
 
 DEFAULT_VISITOR_KERNEL_CAP = 60  # without a class size: 60 x ~70 MB stays under 5 GB
 
@@ -113,11 +114,8 @@ class ClassWarmth:
 
     def warm(self) -> tuple[int, bool]:
         """Warm kernels ready now (started, app run) for the app, and whether every kernel the pool
-        was asked for has finished starting (some may have failed: a slow machine times them out)."""
-        pool = getattr(self.kernel_manager, "_pools", {}).get(self.app_file, [])
-        done = [task for task in pool if task.done()]
-        warm = sum(1 for task in done if not task.cancelled() and task.exception() is None)
-        return warm, bool(pool) and len(done) == len(pool)
+        was asked for has settled: app run, or failed (a slow machine times some out)."""
+        return readiness(getattr(self.kernel_manager, "_pools", {}).get(self.app_file, []))
 
 
 def announce_when_ready(warmth: ClassWarmth, say: Callable[[int, float], None]) -> Callable[[], bool]:

@@ -11,7 +11,9 @@ A visitor talks to their app kernel with widget (comm) messages only (`VISITOR_M
   kernel, never by the browser, so no flood of widgets either;
 * every kernel runs under an address-space limit (``RLIMIT_AS``, course.toml
   ``[present] kernel_memory_mb``): what a visitor manages to allocate anyway ends in a MemoryError
-  inside their own kernel, not in the facilitator's laptop swapping.
+  inside their own kernel, not in the facilitator's laptop swapping. A kernel forked from the
+  present server's zygote (``hocso.present.kernel_zygote``) gets the same limit before any of its
+  own code runs.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, ClassVar
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from traitlets import Int
+from traitlets import Bool, Int
 
 # hocso's front end sends clicks and values of a few hundred bytes; a big paste into a text box fits
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -79,6 +81,9 @@ class LimitedKernelSpecManager(KernelSpecManager):
     """Kernel specs whose command starts the kernel under an address-space limit."""
 
     memory_mb = Int(512, config=True, help="address-space limit of each kernel, in MiB (RLIMIT_AS)")
+    fork_from_zygote = Bool(
+        False, config=True, help="fork kernels from a pre-imported zygote (shared pages, less memory)"
+    )
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)
@@ -89,4 +94,9 @@ class LimitedKernelSpecManager(KernelSpecManager):
         spec.argv = [sys.executable, "-I", "-S", "-c", SET_LIMIT, limit, *command]
         # glibc reserves 64 MiB of address space per thread arena; two keep a kernel at ~270 MiB
         spec.env = {"MALLOC_ARENA_MAX": "2", **spec.env}
+        if self.fork_from_zygote:
+            from hocso.present.kernel_zygote import PROVISIONER_NAME, start_zygote
+
+            start_zygote()  # once per server; the first kernels wait for its imports
+            spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME}}
         return spec

@@ -52,6 +52,7 @@ from hocso.present.limits import MAX_MESSAGE_BYTES, LimitedKernelSpecManager, Vi
 from hocso.present.live import PRESENT_URL_ENV
 from hocso.present.pages import FacilitatorHandler, GalleryHandler, PageContext
 from hocso.present.visitors import VisitorCookies, current_visitor
+from hocso.present.warm_pool import hand_out_working_kernels
 
 TEMPLATE_NAME = "hocso"
 
@@ -91,6 +92,7 @@ class PresentOptions:
     class_size: int | None = None
     max_visitor_kernels: int | None = None
     kernel_memory_mb: int = 512
+    fork_kernels: bool = True  # a class's kernels from one pre-imported zygote (hocso.present.kernel_zygote)
     facilitator_key: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     course: Course | None = None  # the assistant's settings (daily quota, backend) and knowledge
 
@@ -163,6 +165,11 @@ def voila_config(options: PresentOptions) -> Config:
         config.MappingKernelManager.cull_connected = False
     config.VoilaConfiguration.kernel_spec_manager_class = LimitedKernelSpecManager
     config.LimitedKernelSpecManager.memory_mb = options.kernel_memory_mb
+    # a class's kernels share the zygote's pages (PSS 64 -> ~34 MB each); other servers start them plainly
+    config.LimitedKernelSpecManager.fork_from_zygote = options.fork_kernels and options.class_app is not None
+    # a restarted app kernel has not run its app (its page's widgets are gone): dead stays dead,
+    # and hocso.present.warm_pool never hands it out
+    config.KernelManager.autorestart = False
     config.Voila.kernel_websocket_connection_class = VisitorConnection
     return config
 
@@ -187,6 +194,8 @@ class PresentServer(Voila):
     def init_settings(self) -> dict:
         settings = super().init_settings()
         self.kernel_manager.allowed_message_types = list(VISITOR_MESSAGE_TYPES)
+        if hasattr(self.kernel_manager, "get_rendered_notebook"):
+            hand_out_working_kernels(self.kernel_manager)  # before VisitorKernels wraps it
         self.visitor_kernels = VisitorKernels(self.kernel_manager, self.options.visitor_kernel_cap)
         self.visitor_kernels.install()
         self.kernel_tokens = LearnerTokens()  # names kernels; a fresh secret at each start

@@ -32,6 +32,7 @@ class VisitResult:
     interactive_seconds: float = 0.0
     widgets: int = 0
     error: str = ""
+    kernel_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -51,9 +52,13 @@ async def visit(app_url: str, timeout: float = 180) -> VisitResult:
     page_seconds = time.monotonic() - start
     if response.code != 200:
         return VisitResult(page_seconds, error=f"page answered HTTP {response.code}")
-    match = KERNEL_ID.search(response.body.decode("utf-8", "replace"))
+    body = response.body.decode("utf-8", "replace")
+    match = KERNEL_ID.search(body)
     if not match:
-        return VisitResult(page_seconds, error="page has no kernel id")
+        ending = " ".join(body[-160:].split())  # which page it was, or where it stopped
+        return VisitResult(
+            page_seconds, error=f"page has no kernel id ({len(body)} characters, ending {ending!r})"
+        )
     base = app_url.split("/voila/", 1)[0].replace("http", "ws", 1)
     url = f"{base}/api/kernels/{match.group(1)}/channels?session_id={uuid.uuid4().hex}"
     try:
@@ -64,7 +69,7 @@ async def visit(app_url: str, timeout: float = 180) -> VisitResult:
             connection.close()
     except (TimeoutError, OSError, ValueError, KeyError) as error:
         return VisitResult(page_seconds, error=f"widgets did not respond: {type(error).__name__} {error}")
-    return VisitResult(page_seconds, time.monotonic() - start, widgets)
+    return VisitResult(page_seconds, time.monotonic() - start, widgets, kernel_id=match.group(1))
 
 
 async def _click_first_button(connection: WebSocketClientConnection) -> int:
