@@ -261,9 +261,9 @@ class HubSettings(Strict):
         default=(), description="hub accounts that grade (formgrader, class log)"
     )
     facilitators: tuple[str, ...] = Field(default=(), description="hub accounts that help in class")
-    # measured on a 2-core machine: ~130 MiB per idle learner server (BENCHMARKS.md hub)
+    # measured on a 2-core machine: 207 MB USS per lab with one kernel (bench/hub.py --quick, BENCHMARKS.md)
     memory_mb_per_learner: int = Field(
-        default=160, ge=32, le=16384, description="planning figure per learner"
+        default=210, ge=32, le=16384, description="planning figure per learner"
     )
     concurrent_spawns: int = Field(
         default=20, ge=1, le=500, description="labs starting at once; more wait with a clear message"
