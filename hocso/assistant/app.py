@@ -11,7 +11,7 @@ keep-alive for the served mode; starlette/flask would be a new dependency for no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,10 @@ class HttpReply:
     @property
     def streaming(self) -> bool:
         return isinstance(self.body, list)
+
+    def chunks(self) -> list[bytes]:
+        """The body as the pieces to send: a stream's events, or the one body."""
+        return self.body if isinstance(self.body, list) else [self.body]
 
 
 def _json(status: int, payload: dict[str, Any]) -> HttpReply:
@@ -112,7 +116,7 @@ class TutorWSGIApp:
         reply = handle(self.tutor, environ["REQUEST_METHOD"], environ.get("PATH_INFO", "/"), body)
         headers = [("Content-Type", reply.content_type), *reply.headers.items()]
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'OK')}", headers)
-        return _chunks(reply.body) if reply.streaming else [reply.body]  # type: ignore[list-item]
+        return reply.chunks()
 
 
 class TutorASGIApp:
@@ -134,13 +138,9 @@ class TutorASGIApp:
         headers = [(b"content-type", reply.content_type.encode())]
         headers += [(k.lower().encode(), v.encode()) for k, v in reply.headers.items()]
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-        events = reply.body if isinstance(reply.body, list) else [reply.body]
+        events = reply.chunks()
         for index, event in enumerate(events):
             await send({"type": "http.response.body", "body": event, "more_body": index < len(events) - 1})
-
-
-def _chunks(events: bytes | list[bytes]) -> Iterator[bytes]:
-    yield from events
 
 
 _REASONS = {

@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypedDict, get_args
 
 import httpx2
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from hocso.assistant.answer_filter import AnswerKey, answer_key_for, filter_answer
 from hocso.assistant.app import TUTOR_MODEL, TutorWSGIApp
@@ -52,7 +53,16 @@ SYSTEM_PROMPT = (
 )
 #: Sent to a generative server (vLLM, llama.cpp, Ollama, OpenAI all take them): a bounded answer, and
 #: the same answer to the same question, so a facilitator can reproduce what a learner saw.
-REMOTE_SAMPLING: dict[str, Any] = {"max_tokens": 512, "temperature": 0.0}
+
+
+class Sampling(TypedDict, total=False):
+    """The sampling settings hocso sends to a remote model (left out: the server's defaults)."""
+
+    max_tokens: int
+    temperature: float
+
+
+REMOTE_SAMPLING: Sampling = {"max_tokens": 512, "temperature": 0.0}
 REMOTE_ERRORS = (
     openai.APIConnectionError,
     openai.APITimeoutError,
@@ -229,7 +239,9 @@ class Assistant:
         self, report: RedactionReport, lang: LanguageCode, graded: bool, cell_source: str | None
     ) -> AssistantReply:
         """One question to the lab's (or class's) assistant service; its refusals become replies."""
-        messages = [{"role": "user", "content": as_data("learner_question", report.text)}]
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "user", "content": as_data("learner_question", report.text)}
+        ]
         cell = redact(cell_source, lang).text if cell_source else None
         extra = {"hocso": {"language": lang, "graded": graded, "cell": cell}}
         try:
@@ -287,7 +299,9 @@ class Assistant:
         hints_only: bool,
         on_text: Callable[[str], None] | None,
     ) -> AssistantReply:
-        messages = [{"role": "user", "content": as_data("learner_question", report.text)}]
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "user", "content": as_data("learner_question", report.text)}
+        ]
         extra = {"hocso": {"language": lang, "graded": hints_only}}
         text, extension = _complete(self._offline, TUTOR_MODEL, messages, extra, on_text)
         citations = tuple(extension.get("citations", ()))
@@ -319,7 +333,7 @@ class Assistant:
         if cell:
             parts.append(as_data("notebook_cell", cell))
         parts.append(as_data("learner_question", report.text))
-        messages: list[dict[str, str]] = [{"role": "system", "content": system}]
+        messages: list[ChatCompletionMessageParam] = [{"role": "system", "content": system}]
         for turn in self._history:
             messages += [
                 {"role": "user", "content": as_data("learner_question", turn.question)},
@@ -336,10 +350,10 @@ class Assistant:
 def _complete(
     client: openai.OpenAI,
     model: str,
-    messages: list[dict[str, str]],
+    messages: list[ChatCompletionMessageParam],
     extra: dict[str, Any] | None,
     on_text: Callable[[str], None] | None,
-    sampling: dict[str, Any] | None = None,
+    sampling: Sampling | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """One chat completion, streamed to `on_text` when given; returns the text and the hocso extension."""
     sampling = sampling or {}
@@ -347,8 +361,8 @@ def _complete(
         completion = client.chat.completions.create(
             model=model, messages=messages, extra_body=extra, **sampling
         )
-        extension = (completion.model_extra or {}).get("hocso") or {}
-        return completion.choices[0].message.content or "", extension
+        found: dict[str, Any] = (completion.model_extra or {}).get("hocso") or {}
+        return completion.choices[0].message.content or "", found
     pieces: list[str] = []
     extension: dict[str, Any] = {}
     stream = client.chat.completions.create(

@@ -17,8 +17,10 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
-from traitlets.config import Config, PyFileConfigLoader
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
 from hocso.config import Course, course_runtime_dir
 from hocso.errors import HocsoError
@@ -79,7 +81,15 @@ def _exchange_class(name: str) -> type:
     return getattr(default, name)
 
 
-def _run(kind: str, config: Config, module_id: str, **traits: object) -> object:
+class SubmittedExchange(Protocol):
+    """What nbgrader's ExchangeSubmit knows after start(): where it copied the submission, and when."""
+
+    inbound_path: str
+    assignment_filename: str
+    timestamp: str
+
+
+def _run(kind: str, config: Config, module_id: str, **traits: object) -> Any:  # nbgrader has no types
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.exchange import ExchangeError
@@ -138,7 +148,7 @@ def submit(course: Course, module_id: str, learner_id: str, folder: Path, cache:
         staged = Path(staging) / module_id
         shutil.copytree(folder, staged, ignore=shutil.ignore_patterns(*IGNORED))
         files = tuple(sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file()))
-        exchange = _run(
+        exchange: SubmittedExchange = _run(
             "ExchangeSubmit", nbgrader_config(course, learner_id, cache), module_id, assignment_dir=staging
         )
     _keep_to_owner(Path(exchange.inbound_path) / exchange.assignment_filename)  # where nbgrader copied it
