@@ -137,13 +137,8 @@ def _fetch_edition(course: Course, module: Module, learner: Learner, target: Pat
 
 
 def _edition(notebook: Path, course: Course, module_id: str, learner: Learner) -> None:
-    try:
-        from hocso.graders.release import make_edition
-    except ImportError:  # before the editions work landed: language only
-        from hocso.graders.release import filter_language
+    from hocso.graders.release import make_edition
 
-        filter_language(notebook, learner.language)
-        return
     make_edition(notebook, course, module_id, learner.language, learner.group)
 
 

@@ -49,7 +49,8 @@ from importlib.metadata import EntryPoint
 from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
-from jupyter_client.provisioning import KernelProvisionerFactory, LocalProvisioner
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
+from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 PROVISIONER_NAME = "hocso-zygote-provisioner"
 # What an app kernel imports before and while running an app; imported once, in the zygote.
