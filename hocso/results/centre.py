@@ -209,7 +209,7 @@ def _numbered(
     item_no = pd.MultiIndex.from_frame(items[item_keys]).get_indexer(
         pd.MultiIndex.from_frame(points[item_keys].astype(str))
     )
-    learner_no = learner_ids.get_indexer(points["learner_id"].astype(str))
+    learner_no = learner_ids.get_indexer(pd.Index(points["learner_id"].astype(str)))
     order = np.lexsort((item_no, learner_no))  # in key order, rows append to the store's B-tree
     numbered_points = (
         learner_no[order],
@@ -217,7 +217,7 @@ def _numbered(
         points["points"].astype("float64").to_numpy()[order],
     )
     levels = bundle.levels
-    learner_no = learner_ids.get_indexer(levels["learner_id"].astype(str))
+    learner_no = learner_ids.get_indexer(pd.Index(levels["learner_id"].astype(str)))
     mine = learner_no >= 0  # levels of learners the bundle does not list are not the unit's results
     numbered_levels = (
         learner_no[mine],
@@ -259,7 +259,8 @@ def centre_scores(path: Path, course: Course) -> tuple[pd.DataFrame, Roster]:
     scores["points"] = points
     scores["max_points"] = items["max_points"].astype("float64").to_numpy()[item]
     scores["awaiting"] = np.zeros(len(scores), dtype=bool)
-    roster = Roster(Learner(r.learner_id, r.name, r.grp, r.unit) for r in learners.itertuples(index=False))
+    columns = (learners[c].astype(str) for c in ("learner_id", "name", "grp", "unit"))
+    roster = Roster(Learner(*row) for row in zip(*columns, strict=True))
     return scores[list(SCORE_COLUMNS)], roster
 
 
