@@ -98,7 +98,7 @@ def present(
         course=course,
     )
     if single:
-        click.echo(t("present.cli.serving_app", lang, title=f"{single.title_vi} · {single.title_en}"))
+        click.echo(t("present.cli.serving_app", lang, title=f"{single.title.vi} · {single.title.en}"))
     else:
         click.echo(t("present.cli.serving", lang, count=len(apps), title=course.info.title(lang)))
     if single and single.facilitator_only:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from hocso.config import Course
+from hocso.config.models import LanguageCode
 from hocso.errors import HocsoError
 from hocso.roster import Roster
 
@@ -61,7 +62,7 @@ class Account:
     display_name: str
     # course id -> role, in the order the courses were given (the first is the default lab)
     courses: dict[str, Role] = field(default_factory=dict)
-    language: str = "vi"
+    language: LanguageCode = "vi"
     learner_group: str | None = None  # the framework group whose edition the learner gets
 
 
@@ -69,7 +70,7 @@ class Account:
 class CoursePlan:
     id: str
     root: str  # the course folder (course_config/, notebooks/)
-    language: str
+    language: LanguageCode
 
 
 @dataclass

@@ -51,7 +51,7 @@ def normalize_language(language: str) -> LanguageCode:
     return code
 
 
-def t(key: str, language: str | None = None, /, **values: Any) -> str:
+def t(key: str, language: LanguageCode | None = None, /, **values: Any) -> str:
     """The text for `key` in `language` (default: the current one), formatted with `values`."""
     lang = normalize_language(language) if language else current_language()
     entry = catalog().get(key)

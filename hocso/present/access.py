@@ -30,6 +30,7 @@ from typing import Literal
 import tornado.httputil
 import tornado.web
 
+from hocso.config.models import LanguageCode
 from hocso.present.pages import render_refusal
 from hocso.present.session import SESSION_COOKIE, is_facilitator, session_token, without_key
 
@@ -93,7 +94,7 @@ def app_names(file_names: list[str]) -> frozenset[str]:
 class RefusalHandler(tornado.web.RequestHandler):
     """A short page in the course language instead of what was asked for (404, 403, 503 class full)."""
 
-    def initialize(self, status: int, reason: str, language: str) -> None:
+    def initialize(self, status: int, reason: str, language: LanguageCode) -> None:
         self.status = status
         self.reason = reason
         self.language = language
@@ -127,7 +128,7 @@ class KeyExchangeHandler(tornado.web.RequestHandler):
 Gate = Callable[[tornado.httputil.HTTPServerRequest], tuple[type[tornado.web.RequestHandler], dict] | None]
 
 
-def gate(policy: AccessPolicy, facilitator_key: str, language: str) -> Gate:
+def gate(policy: AccessPolicy, facilitator_key: str, language: LanguageCode) -> Gate:
     """The check run on every request: None lets the server's own routes answer, otherwise the
     handler (and its arguments) that answers instead."""
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 
+from hocso.config.models import LANGUAGES, LanguageCode, Localized
 from hocso.errors import HocsoError
 
 FACILITATOR_PREFIXES = ("instructor_", "facilitator_")
@@ -37,16 +38,12 @@ class App:
 
     name: str  # the file name without .ipynb, e.g. m04_phishing
     path: Path
-    title_vi: str
-    title_en: str
+    title: Localized  # app.title(language)
     facilitator_only: bool = False
 
     @property
     def file_name(self) -> str:
         return self.path.name
-
-    def title(self, language: str) -> str:
-        return self.title_vi if language == "vi" else self.title_en
 
 
 def discover_apps(apps_dir: Path) -> list[App]:
@@ -75,35 +72,35 @@ def read_app(path: Path) -> App:
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception:  # a half-written notebook must not take the gallery down; `hocso check` reports it
-        return App(path.stem, path, path.stem, path.stem, path.stem.startswith(FACILITATOR_PREFIXES))
-    vi, en = _titles(notebook, fallback=path.stem)
+        return App(path.stem, path, Localized.of(path.stem), path.stem.startswith(FACILITATOR_PREFIXES))
+    title = _title(notebook, fallback=path.stem)
     audience = notebook.metadata.get("hocso", {}).get("audience")
     private = audience == "facilitator" or path.stem.startswith(FACILITATOR_PREFIXES)
-    return App(name=path.stem, path=path, title_vi=vi, title_en=en, facilitator_only=private)
+    return App(name=path.stem, path=path, title=title, facilitator_only=private)
 
 
-def declared_titles(notebook: nbformat.NotebookNode) -> dict[str, str]:
+def declared_titles(notebook: nbformat.NotebookNode) -> dict[LanguageCode, str]:
     """The titles an app declares, by language (rules 1 and 2 above); `hocso check` wants both."""
-    by_language: dict[str, str] = {}
+    by_language: dict[LanguageCode, str] = {}
     for cell in notebook.cells:
         lang = cell.get("metadata", {}).get("hocso", {}).get("lang")
         heading = _heading(cell.source) if cell.cell_type == "markdown" else None
-        if lang in ("vi", "en") and heading and lang not in by_language:
+        if lang in LANGUAGES and heading and lang not in by_language:
             by_language[lang] = heading
     meta = notebook.metadata.get("hocso", {}).get("title")
     if isinstance(meta, dict):
-        by_language.update({lang: str(meta[lang]) for lang in ("vi", "en") if meta.get(lang)})
+        by_language.update({lang: str(meta[lang]) for lang in LANGUAGES if meta.get(lang)})
     return by_language
 
 
-def _titles(notebook: nbformat.NotebookNode, fallback: str) -> tuple[str, str]:
+def _title(notebook: nbformat.NotebookNode, fallback: str) -> Localized:
     by_language = declared_titles(notebook)
     if len(by_language) == 2:
-        return by_language["vi"], by_language["en"]
+        return Localized(vi=by_language["vi"], en=by_language["en"])
     markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
     first = next((h for h in (_heading(cell.source) for cell in markdown) if h), None)
     title = first or fallback
-    return by_language.get("vi", title), by_language.get("en", title)
+    return Localized.of({"vi": by_language.get("vi", title), "en": by_language.get("en", title)})
 
 
 def _heading(source: str) -> str | None:

@@ -10,6 +10,7 @@ import jinja2
 import segno
 import tornado.web
 
+from hocso.config.models import LanguageCode
 from hocso.i18n import t
 from hocso.present.apps import App
 from hocso.present.classroom import Classroom
@@ -23,7 +24,7 @@ class PageContext:
     """What every page shows: the course, its apps and the address phones should open."""
 
     course_title: str
-    language: str
+    language: LanguageCode
     apps: tuple[App, ...]
     public_url: str
     base_url: str = "/"
@@ -64,7 +65,7 @@ def render_page(name: str, context: PageContext, **extra: object) -> str:
     )
 
 
-def render_refusal(reason: str, language: str, retry_after_seconds: int) -> str:
+def render_refusal(reason: str, language: LanguageCode, retry_after_seconds: int) -> str:
     """The page a visitor gets instead of what they asked for: not found, facilitator only, or the
     class is full (try again in a minute). Course language only, no detail of the server."""
     return (

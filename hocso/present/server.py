@@ -38,7 +38,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from hocso.assistant.service import AssistantService
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import assistant_handlers
-from hocso.config.models import Course
+from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
 from hocso.present import with_present_templates
 from hocso.present.access import AccessPolicy, app_names, gate, install_gate
@@ -81,7 +81,7 @@ class PresentOptions:
     apps_dir: Path
     apps: tuple[App, ...]
     course_title: str
-    language: str
+    language: LanguageCode
     host: str = "127.0.0.1"
     port: int = 8866
     public_url: str = ""

@@ -42,7 +42,7 @@ def test_titles_follow_the_convention(tmp_path: Path) -> None:
     )
     notebook(tmp_path / "m04_bare.ipynb", [v4.new_code_cell("1")])
     (tmp_path / "m05_broken.ipynb").write_text("{not json")
-    apps = {app.name: (app.title_vi, app.title_en) for app in discover_apps(tmp_path)}
+    apps = {app.name: (app.title.vi, app.title.en) for app in discover_apps(tmp_path)}
     assert apps == {
         "m01_meta": ("Mật khẩu", "Passwords"),
         "m02_pairs": ("Lừa đảo", "Scams"),
