@@ -25,7 +25,7 @@ def log_path() -> Path:
 class LoggedTurn:
     at: str
     learner: str
-    language: str
+    language: LanguageCode  # as recorded (record takes a LanguageCode)
     backend: str
     question: str
     answer: str
