@@ -15,8 +15,15 @@ from hocso.assistant.server import PortTaken, bind, bound_port, classroom_app, s
 from hocso.assistant.service import ServiceLimits
 from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import ServiceSettings
-from hocso.cli.options import Decorator, course_option, host_option, language_option, port_option
-from hocso.config import LanguageCode, find_course_root, load_course
+from hocso.cli.options import (
+    Decorator,
+    course_option,
+    host_option,
+    language_option,
+    port_option,
+    setting_range,
+)
+from hocso.config import AssistantSettings, LanguageCode, find_course_root, load_course
 from hocso.i18n import current_language, t
 
 DEFAULT_PORT = 8765
@@ -48,7 +55,7 @@ def class_key_option(*, required: bool) -> Decorator:
 )
 @click.option(
     "--daily-quota",
-    type=click.IntRange(min=0),
+    type=setting_range(AssistantSettings, "daily_quota"),
     default=None,
     help="Questions per learner (or per address with the class key) per day; default course.toml's; 0 = no limit.",
 )

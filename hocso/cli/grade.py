@@ -21,6 +21,7 @@ from hocso.cli.options import (
     out_option,
     port_option,
     roster_option,
+    setting_range,
 )
 from hocso.config import Course, EngineName, GradingSettings, LanguageCode, load_course
 from hocso.errors import HocsoError
@@ -139,7 +140,7 @@ def _grading_settings(
 @click.argument("module")
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=setting_range(GradingSettings, "workers"),
     default=None,
     help="Parallel workers (default: course.toml [grading] workers, else CPU cores + 1, so no core idles "
     "while a submission sleeps or times out; with --engine dask and no --scheduler: 2 Dask workers).",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import click
+from pydantic import BaseModel
 
 from hocso.config import LANGUAGES
 
@@ -25,6 +26,14 @@ class Decorator(Protocol):
 
 FOLDER = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def setting_range(model: type[BaseModel], field: str) -> click.IntRange:
+    """The bounds of the course.toml setting an option overrides (`model.field`), not retyped."""
+    metadata = model.model_fields[field].metadata
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in metadata if hasattr(m, "le")), None)
+    return click.IntRange(low, high)
 
 
 def _course(*, multiple: bool) -> Decorator:

@@ -10,8 +10,9 @@ import click
 import segno
 
 from hocso.cli.lab import first_free_port
-from hocso.cli.options import course_option, free_port_option, host_option, language_option
+from hocso.cli.options import course_option, free_port_option, host_option, language_option, setting_range
 from hocso.config import LanguageCode, load_course
+from hocso.config.models import PresentSettings
 from hocso.errors import HocsoError
 from hocso.i18n import t
 from hocso.present.apps import discover_apps, find_app
@@ -47,7 +48,7 @@ def public_url(host: str, port: int) -> str:
 @language_option("the pages and messages")
 @click.option(
     "--class-size",
-    type=click.IntRange(1, 200),
+    type=setting_range(PresentSettings, "class_size"),
     default=None,
     help="Learners who will open APP at once: one warm kernel each, ready before they arrive "
     "(default: course.toml [present] class_size).",

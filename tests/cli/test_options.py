@@ -83,3 +83,20 @@ def test_workers_default_is_the_same_for_cli_api_and_engines() -> None:
     assert inspect.signature(autograde_submissions).parameters["workers"].default is None
     assert LocalEngine().workers == local
     assert DaskEngine().workers == 2
+
+
+def test_setting_overrides_keep_the_config_models_bounds() -> None:
+    """--workers, --class-size and --daily-quota accept what course.toml would, no more."""
+    from hocso.config.models import AssistantSettings, PresentSettings
+
+    commands = _commands()
+    for command, name, model in [
+        ("grade autograde", "workers", GradingSettings),
+        ("present", "class_size", PresentSettings),
+        ("assistant serve", "daily_quota", AssistantSettings),
+    ]:
+        param = next(p for p in commands[command].params if p.name == name)
+        assert isinstance(param.type, click.IntRange), name
+        bounds = {type(m).__name__: m for m in model.model_fields[name].metadata}
+        assert param.type.min == getattr(bounds.get("Ge"), "ge", None), name
+        assert param.type.max == getattr(bounds.get("Le"), "le", None), name
