@@ -21,7 +21,7 @@ from hocso.cli.options import (
     host_option,
     language_option,
     port_option,
-    setting_range,
+    setting_option,
 )
 from hocso.config import AssistantSettings, LanguageCode, find_course_root, load_course
 from hocso.i18n import current_language, t
@@ -53,11 +53,10 @@ def class_key_option(*, required: bool) -> Decorator:
     type=click.FloatRange(min=1),
     help="Questions each client may ask per minute (after a burst of 10).",
 )
-@click.option(
-    "--daily-quota",
-    type=setting_range(AssistantSettings, "daily_quota"),
-    default=None,
-    help="Questions per learner (or per address with the class key) per day; default course.toml's; 0 = no limit.",
+@setting_option(
+    AssistantSettings,
+    "daily_quota",
+    "Questions per learner (or per address with the class key) per day; default course.toml's; 0 = no limit.",
 )
 @course_option
 @click.pass_context

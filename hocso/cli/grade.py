@@ -21,7 +21,7 @@ from hocso.cli.options import (
     out_option,
     port_option,
     roster_option,
-    setting_range,
+    setting_option,
 )
 from hocso.config import Course, EngineName, GradingSettings, LanguageCode, load_course
 from hocso.errors import HocsoError
@@ -138,11 +138,10 @@ def _grading_settings(
 
 @grade.command()
 @click.argument("module")
-@click.option(
-    "--workers",
-    type=setting_range(GradingSettings, "workers"),
-    default=None,
-    help="Parallel workers (default: course.toml [grading] workers, else CPU cores + 1, so no core idles "
+@setting_option(
+    GradingSettings,
+    "workers",
+    "Parallel workers (default: course.toml [grading] workers, else CPU cores + 1, so no core idles "
     "while a submission sleeps or times out; with --engine dask and no --scheduler: 2 Dask workers).",
 )
 @click.option(

@@ -28,12 +28,14 @@ FOLDER = click.Path(file_okay=False, path_type=Path)
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-def setting_range(model: type[BaseModel], field: str) -> click.IntRange:
-    """The bounds of the course.toml setting an option overrides (`model.field`), not retyped."""
+def setting_option(model: type[BaseModel], field: str, text: str) -> Decorator:
+    """--<field>: a number that overrides a course.toml setting (`model.field`) for one run; None
+    keeps course.toml's. Its bounds are the model's, not retyped."""
     metadata = model.model_fields[field].metadata
     low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
     high = next((m.le for m in metadata if hasattr(m, "le")), None)
-    return click.IntRange(low, high)
+    flag = "--" + field.replace("_", "-")
+    return click.option(flag, field, type=click.IntRange(low, high), default=None, help=text)
 
 
 def _course(*, multiple: bool) -> Decorator:

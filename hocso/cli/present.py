@@ -10,7 +10,7 @@ import click
 import segno
 
 from hocso.cli.lab import first_free_port
-from hocso.cli.options import course_option, free_port_option, host_option, language_option, setting_range
+from hocso.cli.options import course_option, free_port_option, host_option, language_option, setting_option
 from hocso.config import LanguageCode, load_course
 from hocso.config.models import PresentSettings
 from hocso.errors import HocsoError
@@ -46,11 +46,10 @@ def public_url(host: str, port: int) -> str:
 @host_option(text="Address to listen on; 0.0.0.0 lets phones on the classroom network connect.")
 @free_port_option(DEFAULT_PORT)
 @language_option("the pages and messages")
-@click.option(
-    "--class-size",
-    type=setting_range(PresentSettings, "class_size"),
-    default=None,
-    help="Learners who will open APP at once: one warm kernel each, ready before they arrive "
+@setting_option(
+    PresentSettings,
+    "class_size",
+    "Learners who will open APP at once: one warm kernel each, ready before they arrive "
     "(default: course.toml [present] class_size).",
 )
 @course_option
