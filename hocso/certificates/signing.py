@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -28,12 +29,15 @@ from hocso.errors import HocsoError
 PREFIX = "HS1"
 
 
+Invalidity = Literal["not_a_code", "bad_signature"]  # catalog keys certificate.verify.<why>
+
+
 class CertificateInvalid(HocsoError):
     """A code that is not a certificate of this course's key, with why (the caller words it for people)."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: Invalidity) -> None:
         super().__init__(why)
-        self.why = why
+        self.why: Invalidity = why
 
 
 @dataclass(frozen=True)
