@@ -1,6 +1,7 @@
 """Course configuration: load and validate `course_config/` once; everything else takes the model."""
 
 from hocso.config.errors import ConfigProblem, CourseConfigError
+from hocso.config.gradebook import gradebook_url, open_gradebook_database
 from hocso.config.loader import find_course_root, load_course
 from hocso.config.models import (
     LANGUAGES,
@@ -19,7 +20,6 @@ from hocso.config.models import (
     Localized,
     Module,
 )
-from hocso.config.gradebook import gradebook_url, open_gradebook_database
 from hocso.config.runtime import course_runtime_dir, data_home
 
 __all__ = [
