@@ -58,6 +58,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time so far: on a machine shared by many, steadier than the wall clock."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- phases that run in a fresh process ----------------------------------------------------------
 
 
@@ -97,6 +103,7 @@ def measure_import(folder: Path) -> dict[str, float]:
         "mb": size / 1e6,
         "store_mb": sum(p.stat().st_size for p in folder.glob("centre.sqlite*")) / 1e6,
         "peak_rss_mb": peak_rss_mb(),
+        "cpu": cpu_seconds(),
     }
 
 
@@ -167,6 +174,7 @@ def _phases(
         "build_report": built - loaded,
         "html": done - built,
         "report": done - started,  # with the imports: what the command costs after Python starts
+        "cpu": cpu_seconds(),
         "peak_rss_mb": rss,
         "rows": float(rows),
         "profile_rows": float(len(report.profile)),
@@ -303,20 +311,19 @@ def copy_gradebook(folder: Path, units: int) -> None:
     with connection:
         connection.execute("PRAGMA journal_mode = OFF")  # a scratch copy: no journal, no fsync
         connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("PRAGMA cache_size = -400000")  # 400 MB: the uuid indexes are written at random
-        connection.execute("CREATE TEMP TABLE copies (prefix TEXT)")
-        connection.executemany(
-            "INSERT INTO copies VALUES (?)", [(unit_prefix(k),) for k in range(2, units + 1)]
-        )
+        connection.execute("PRAGMA cache_size = -400000")  # 400 MB
         for table, (own, parent) in tables.items():
             renamed = f"{own} = ? || {own}" + (f", {parent} = ? || {parent}" if parent else "")
             connection.execute(f"UPDATE {table} SET {renamed}", (first, first) if parent else (first,))
             columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
-            picked = [f"copies.prefix || substr({c}, {cut})" if c in (own, parent) else c for c in columns]
-            connection.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(picked)} FROM {table}, copies"
-                f" WHERE {table}.{own} LIKE '{first}%'"
+            connection.execute(f"CREATE TEMP TABLE base_{table} AS SELECT * FROM {table}")
+            picked = [f"? || substr({c}, {cut})" if c in (own, parent) else c for c in columns]
+            insert = (
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(picked)} FROM base_{table} "
+                f"ORDER BY {own}"  # each copy's ids sort after the last copy's: the id index grows at its end
             )
+            for k in range(2, units + 1):
+                connection.execute(insert, (unit_prefix(k),) * sum(c in (own, parent) for c in columns))
     connection.close()
 
 
@@ -370,7 +377,7 @@ def run(folder: Path, learners: int, units: int, repeat: int, orm_sample: int) -
         f"{imported['seconds']:.2f}s = {imported['bundles'] / imported['seconds']:.1f} bundles/s, "
         f"{imported['mb'] / imported['seconds']:.2f} MB/s; store {imported['store_mb']:.0f} MB; "
         f"again: {int(imported['unchanged_again'])} unchanged in {imported['again_seconds']:.2f}s; "
-        f"peak_rss_mb={imported['peak_rss_mb']:.0f}"
+        f"peak_rss_mb={imported['peak_rss_mb']:.0f} cpu_seconds={imported.get('cpu', 0):.1f} (both passes)"
     )
     centre_runs, anchor_runs = [], []
     for _ in range(repeat):  # interleaved, so both see the same load on a shared machine; medians count
@@ -385,7 +392,7 @@ def run(folder: Path, learners: int, units: int, repeat: int, orm_sample: int) -
             f"{name}: seconds={times} (median {best['report']:.2f}); imports={best['imports']:.2f} "
             f"load={best['load']:.2f} build_report={best['build_report']:.2f} html={best['html']:.2f} "
             f"(grades={int(best['rows'])} profile_rows={int(best['profile_rows'])} html_mb={best['html_mb']:.1f}) "
-            f"peak_rss_mb={best['peak_rss_mb']:.0f}"
+            f"peak_rss_mb={best['peak_rss_mb']:.0f} cpu_seconds={best.get('cpu', 0):.2f}"
         )
     orm = child(folder, "orm", "--sample", str(orm_sample))["seconds"]
     orm_full = orm * total / orm_sample
@@ -395,7 +402,8 @@ def run(folder: Path, learners: int, units: int, repeat: int, orm_sample: int) -
     )
     print(
         f"report: learners={total} units={units} centre_seconds={centre['report']:.2f} "
-        f"peak_rss_mb={centre['peak_rss_mb']:.0f} gradebook_seconds={anchor['report']:.2f} "
+        f"peak_rss_mb={centre['peak_rss_mb']:.0f} centre_cpu_seconds={centre.get('cpu', 0):.2f} "
+        f"gradebook_seconds={anchor['report']:.2f} "
         f"centre_vs_gradebook={centre['report'] / anchor['report']:.2f} import_seconds={imported['seconds']:.1f} "
         f"import_bundles_per_s={imported['bundles'] / imported['seconds']:.1f} identical={str(same).lower()}"
     )

@@ -19,7 +19,7 @@ from hocso.reports.scores import load_scores
 from hocso.reports.summary import build_report
 from hocso.reports.synthetic import build_synthetic_cohort
 from hocso.results.bundle import BundleRefused, write_bundle
-from hocso.results.centre import centre_scores, import_bundle, trust, unit_tables
+from hocso.results.centre import CentreStoreError, centre_scores, import_bundle, trust, unit_tables
 
 REPO = Path(__file__).resolve().parents[1]
 MADE = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
@@ -305,3 +305,15 @@ def test_export_trust_import_report_from_the_command_line(units, tmp_path):
     assert len(learners) == len(roster)
     by_unit = pd.read_csv(tmp_path / "centre-report" / "by_unit.csv", encoding="utf-8-sig")
     assert set(by_unit.iloc[:, 0]) == set(roster.units)  # every imported unit has its rows
+
+
+def test_a_store_of_another_layout_is_refused_with_what_to_do(tmp_path):
+    """A store written by the first layout (text keys, no user_version) is not read as if it were this one."""
+    store = tmp_path / "old.sqlite"
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            "CREATE TABLE bundles (unit TEXT PRIMARY KEY, signer TEXT, created TEXT, digest TEXT)"
+        )
+    connection.close()
+    with pytest.raises(CentreStoreError, match="import the units' bundles again"):
+        trust(store, keys.public_pem(Ed25519PrivateKey.generate()), "x")

@@ -33,6 +33,7 @@ level 4, not below target, with a gap of 1 to the framework's target not yet ass
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,8 @@ from hocso.roster import Roster
 __all__ = [
     "PROFILE_COLUMNS",
     "LevelRule",
+    "category_codes",
+    "cell_codes",
     "competence_gains",
     "competence_profile",
     "pre_post_gain",
@@ -87,6 +90,36 @@ class LevelRule:
             [module_targets, np.maximum(module_targets - 1, 0)],
             default=0,
         ).astype("int64")
+
+
+def category_codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Each value's position in `categories` (-1 when absent), from a categorical's codes when it is one
+    (`load_scores` and the centre's scores are), so millions of rows are not compared as strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.inferred_type == "string":
+        return np.asarray(pd.Categorical(values, categories=list(categories)).codes, dtype="int64")
+    return np.asarray(pd.Categorical(values.astype(str), categories=list(categories)).codes, dtype="int64")
+
+
+def cell_codes(frame: pd.DataFrame, cells: pd.DataFrame) -> np.ndarray:
+    """Each row's position in `cells` (unique module, notebook, grade_id rows; -1 when absent), from
+    category codes, so a table of millions of grades is matched to a few dozen cells without strings."""
+    keys = ["module", "notebook", "grade_id"]
+    row_key = np.zeros(len(frame), dtype="int64")
+    cell_key = np.zeros(len(cells), dtype="int64")
+    found = np.ones(len(frame), dtype=bool)
+    size = 1
+    for key in keys:
+        values = list(dict.fromkeys(cells[key].astype(str)))
+        codes = category_codes(frame[key], values)
+        found &= codes >= 0
+        row_key = row_key * len(values) + codes
+        cell_key = cell_key * len(values) + category_codes(cells[key], values)
+        size *= len(values)
+    lookup = np.full(size, -1, dtype="int64")
+    lookup[cell_key] = np.arange(len(cells))
+    positions = np.full(len(frame), -1, dtype="int64")
+    positions[found] = lookup[row_key[found]]
+    return positions
 
 
 def roster_frame(roster: Roster) -> pd.DataFrame:

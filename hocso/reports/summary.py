@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from hocso.config import Course
 from hocso.errors import HocsoError
-from hocso.paths import learning_path, path_progress
+from hocso.paths import learning_path
 from hocso.placement import placement_table
 from hocso.reports.levels import (
     LevelRule,
+    category_codes,
+    cell_codes,
     competence_gains,
     competence_profile,
     exercises_in_reach,
@@ -164,10 +167,6 @@ def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark
     keys = ["module", "notebook", "grade_id"]
     columns = [*keys, "competence", "max_points", "attempts", "awaiting", "mean_score", "fail_rate"]
     rows = scores.assign(awaiting=awaiting_mask(scores))[[*keys, "points", "max_points", "awaiting"]]
-    rows = rows.astype({k: str for k in keys})
-    rows = rows.merge(exercises[[*keys, "competence"]], on=keys)
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
     awaiting = rows["awaiting"].astype(bool)
     fraction = (rows["points"] / rows["max_points"].where(rows["max_points"] > 0)).fillna(0)
     rows = rows.assign(
@@ -176,21 +175,26 @@ def exercise_difficulty(scores: pd.DataFrame, exercises: pd.DataFrame, pass_mark
         result=~awaiting,
         awaiting=awaiting,
     )
-    table = (
-        rows.groupby([*keys, "competence"], as_index=False)
-        .agg(
-            max_points=("max_points", "max"),
-            attempts=("result", "sum"),
-            awaiting=("awaiting", "sum"),
-            mean_score=("fraction", "mean"),
-            fail_rate=("failed", "mean"),
-        )
-        .sort_values(
-            ["fail_rate", "mean_score", *keys],
-            ascending=[False, True, True, True, True],
-            na_position="last",
-            ignore_index=True,
-        )
+    # per cell first (a few dozen rows, grouped on the scores' category codes), then the counted cells
+    per_cell = rows.groupby(keys, observed=True, sort=False).agg(
+        max_points=("max_points", "max"),
+        attempts=("result", "sum"),
+        awaiting=("awaiting", "sum"),
+        mean_score=("fraction", "mean"),
+        fail_rate=("failed", "mean"),
+    )
+    per_cell = per_cell.reset_index().astype({k: str for k in keys})
+    per_cell = per_cell.merge(exercises[[*keys, "competence"]].astype({k: str for k in keys}), on=keys)
+    per_cell = per_cell[per_cell["competence"].notna()]  # as the report always had: cells of a competence
+    if per_cell.empty:
+        return pd.DataFrame(columns=columns)
+    table = per_cell[
+        [*keys, "competence", "max_points", "attempts", "awaiting", "mean_score", "fail_rate"]
+    ].sort_values(
+        ["fail_rate", "mean_score", *keys],
+        ascending=[False, True, True, True, True],
+        na_position="last",
+        ignore_index=True,
     )
     table[["attempts", "awaiting"]] = table[["attempts", "awaiting"]].astype("int64")
     return table[columns]
@@ -205,21 +209,32 @@ def learner_summary(
     counted = exercises_in_reach(course, exercises[exercises["kind"] != "pre_test"])
     keys = ["module", "notebook", "grade_id"]
     learners = roster_frame(roster)
-    rows = scores.assign(awaiting=awaiting_mask(scores))[
-        ["learner_id", *keys, "points", "max_points", "awaiting"]
-    ]
-    rows = rows.astype({"learner_id": str, **{k: str for k in keys}})
-    rows = rows.merge(learners[["learner_id", "group"]], on="learner_id")
-    rows = rows.merge(counted[[*keys, "group"]], on=[*keys, "group"])
-    awaiting = rows["awaiting"].astype(bool)
-    rows = rows.assign(
-        points=rows["points"].where(~awaiting, 0.0), awaiting_points=rows["max_points"].where(awaiting, 0.0)
-    )
-    per_learner = rows.groupby("learner_id").agg(
-        points=("points", "sum"),
-        awaiting_points=("awaiting_points", "sum"),
-        modules_submitted=("module", "nunique"),
-    )
+    # which grades count, by codes: the learner's row, its group, and whether that group's edition holds the cell
+    cells = counted[keys].astype(str).drop_duplicates(ignore_index=True)
+    groups = list(dict.fromkeys([*course.framework.group_ids, *learners["group"].astype(str)]))
+    in_reach = np.zeros((len(cells), len(groups)), dtype=bool)
+    in_reach[cell_codes(counted, cells), category_codes(counted["group"], groups)] = True
+    learner = category_codes(scores["learner_id"], learners["learner_id"].astype(str))
+    cell = cell_codes(scores, cells)
+    group_of = category_codes(learners["group"], groups)
+    mask = (learner >= 0) & (cell >= 0)
+    mask[mask] = in_reach[cell[mask], group_of[learner[mask]]]
+    awaiting = awaiting_mask(scores).to_numpy()[mask]
+    mine = learner[mask]
+    points = np.where(awaiting, 0.0, scores["points"].to_numpy("float64")[mask])
+    waiting = np.where(awaiting, scores["max_points"].to_numpy("float64")[mask], 0.0)
+    module_ids = list(dict.fromkeys(cells["module"]))
+    submitted = np.zeros((len(learners), len(module_ids)), dtype=bool)
+    submitted[mine, category_codes(scores["module"], module_ids)[mask]] = True
+    has_rows = np.bincount(mine, minlength=len(learners)) > 0
+    per_learner = pd.DataFrame(
+        {
+            "points": np.bincount(mine, weights=points, minlength=len(learners)),
+            "awaiting_points": np.bincount(mine, weights=waiting, minlength=len(learners)),
+            "modules_submitted": submitted.sum(axis=1),
+        },
+        index=learners["learner_id"].to_numpy(),
+    )[has_rows]
     table = learners.merge(per_learner, left_on="learner_id", right_index=True, how="left")
     table[["points", "awaiting_points"]] = table[["points", "awaiting_points"]].fillna(0.0)
     table["modules_submitted"] = table["modules_submitted"].fillna(0).astype("int64")
@@ -238,26 +253,32 @@ def learner_summary(
 
 def _path_columns(course: Course, scores: pd.DataFrame, table: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Each learner's place on their group's path (hocso.paths): "done/steps" and the next module id
-    ("" when the path is finished or the group has none)."""
-    paths = {group: learning_path(course, group) for group in course.framework.group_ids}
-    pairs = scores[["learner_id", "module"]].drop_duplicates()  # one row per grade would be millions
-    handed_in: dict[str, set[str]] = {}
-    for learner, module in zip(pairs["learner_id"].astype(str), pairs["module"].astype(str), strict=True):
-        handed_in.setdefault(learner, set()).add(module)
-    places: dict[tuple[str, frozenset[str]], tuple[str, str]] = {}  # most learners share a few
-    done, upcoming = [], []
-    for learner, group in zip(table["learner_id"].astype(str), table["group"].astype(str), strict=True):
-        key = (group, frozenset(handed_in.get(learner, ())))
-        if key not in places:
-            path = paths.get(group)
-            progress = path_progress(path, key[1]) if path is not None else None
-            places[key] = (
-                f"{len(progress.done)}/{len(path.steps)}" if progress is not None and path else "",
-                progress.next.module if progress is not None and progress.next else "",
-            )
-        done.append(places[key][0])
-        upcoming.append(places[key][1])
-    return done, upcoming
+    ("" when the path is finished or the group has none).
+
+    Who handed in what is one learner x module matrix filled from the scores' codes, so 100,000
+    learners' millions of grades cost no Python loop per grade or learner."""
+    module_ids = [module.id for module in course.modules]
+    learner = category_codes(scores["learner_id"], table["learner_id"].astype(str))
+    module = category_codes(scores["module"], module_ids)
+    known = (learner >= 0) & (module >= 0)
+    handed_in = np.zeros((len(table), len(module_ids)), dtype=bool)
+    handed_in[learner[known], module[known]] = True
+    done = np.full(len(table), "", dtype=object)
+    upcoming = np.full(len(table), "", dtype=object)
+    groups = table["group"].astype(str).to_numpy()
+    for group in course.framework.group_ids:
+        path = learning_path(course, group)
+        rows = np.flatnonzero(groups == group)
+        if not len(rows):
+            continue
+        steps = [module_ids.index(step.module) for step in path.steps]
+        handed = handed_in[np.ix_(rows, steps)]
+        done[rows] = [f"{count}/{len(steps)}" for count in handed.sum(axis=1).tolist()]
+        names = np.array([*path.modules, ""], dtype=object)
+        still_to_do = ~handed
+        first = np.where(still_to_do.any(axis=1), still_to_do.argmax(axis=1) if steps else 0, len(steps))
+        upcoming[rows] = names[first]
+    return done.tolist(), upcoming.tolist()
 
 
 def _narrow_roster(roster: Roster, unit: str | None, group: str | None) -> Roster:

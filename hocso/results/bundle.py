@@ -87,7 +87,7 @@ def write_bundle(
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode(),
-        level=9,
+        level=6,  # smaller than 9 on this JSON, and twice as fast
     )
     header = {
         "course": course.id,
@@ -132,6 +132,11 @@ def read_header(data: bytes) -> dict[str, Any]:
 
 def read_bundle(data: bytes, public_key: Ed25519PublicKey) -> Bundle:
     """The bundle's contents once its signature (by `public_key`) and body checksum hold."""
+    return parse_body(*verified_body(data, public_key))
+
+
+def verified_body(data: bytes, public_key: Ed25519PublicKey) -> tuple[dict[str, Any], bytes]:
+    """The header and the compressed body, once the signature and the checksum hold (nothing parsed)."""
     header = read_header(data)
     line_end = data.find(b"\n", len(MAGIC))
     if len(data) < line_end + 1 + SIGNATURE_BYTES:
@@ -153,6 +158,11 @@ def read_bundle(data: bytes, public_key: Ed25519PublicKey) -> Bundle:
         raise BundleRefused(
             "altered", "the bundle's signature does not match: the file was changed after it was signed"
         ) from None
+    return header, body
+
+
+def parse_body(header: dict[str, Any], body: bytes) -> Bundle:
+    """A verified body as tables."""
     raw = json.loads(zlib.decompress(body).decode())
     learners = pd.DataFrame(raw["learners"], columns=["learner_id", "name", "group", "unit"])
     items = pd.DataFrame(raw["items"], columns=["module", "notebook", "grade_id", "max_points", "competence"])
@@ -190,21 +200,18 @@ def _items(points: pd.DataFrame) -> list[list[Any]]:
     ]
 
 
-def _points(points: pd.DataFrame, learners: pd.DataFrame) -> list[list[Any]]:
-    learner_index = {learner: i for i, learner in enumerate(learners["learner_id"].astype(str))}
-    item_index = {(str(m), str(n), str(g)): i for i, (m, n, g, *_rest) in enumerate(_items(points))}
-    rows = []
-    for learner, module, notebook, grade_id, value in points[
-        ["learner_id", "module", "notebook", "grade_id", "points"]
-    ].values:
-        rows.append(
-            [
-                learner_index[str(learner)],
-                item_index[(str(module), str(notebook), str(grade_id))],
-                float(value),
-            ]
-        )
-    return rows
+def _points(points: pd.DataFrame, learners: pd.DataFrame) -> list[tuple[int, int, float]]:
+    """[learner index, item index, points] per row, the indexes into the body's learners and items."""
+    item_keys = ["module", "notebook", "grade_id"]
+    items = pd.MultiIndex.from_tuples([tuple(item[:3]) for item in _items(points)], names=item_keys)
+    item = items.get_indexer(pd.MultiIndex.from_frame(points[item_keys].astype(str)))
+    learner = pd.Index(learners["learner_id"].astype(str)).get_indexer(
+        pd.Index(points["learner_id"].astype(str))
+    )
+    if (learner < 0).any():
+        raise ValueError("the points name learners that the bundle's learners table does not list")
+    values = points["points"].astype("float64")
+    return list(zip(learner.tolist(), item.tolist(), values.tolist(), strict=True))
 
 
 def _levels(levels: pd.DataFrame, learners: pd.DataFrame) -> list[list[Any]]:
