@@ -101,10 +101,8 @@ class Roster:
         self._by_id: dict[str, Learner] = {learner.learner_id: learner for learner in self._learners}
         if len(self._by_id) != len(self._learners):
             raise ValueError("learner ids in a Roster must be unique")
-        self._by_key: dict[str, set[str]] = {}
-        for learner in self._learners:
-            for alias in _aliases(learner):
-                self._by_key.setdefault(alias, set()).add(learner.learner_id)
+        # the name index is built on the first lookup by name: reports of 100,000 learners never need it
+        self._by_key: dict[str, set[str]] | None = None
 
     def __iter__(self) -> Iterator[Learner]:
         return iter(self._learners)
@@ -134,6 +132,11 @@ class Roster:
     def matches(self, text: str) -> tuple[Learner, ...]:
         """Every learner `text` names (as `find` reads it), in roster order: two learners can share
         a full name, and a caller should say so rather than pick one."""
+        if self._by_key is None:
+            self._by_key = {}
+            for learner in self._learners:
+                for alias in _aliases(learner):
+                    self._by_key.setdefault(alias, set()).add(learner.learner_id)
         key = name_key(text)
         found = (self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))) if key else None
         return tuple(learner for learner in self._learners if learner.learner_id in (found or ()))
