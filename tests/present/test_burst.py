@@ -30,7 +30,9 @@ SELF_REPORT = """import json, os, resource, sys
 live = sys.modules.get("hocso.present.live")
 print(json.dumps({"pid": os.getpid(), "address_space": resource.getrlimit(resource.RLIMIT_AS)[0],
                   "visitor": getattr(live, "VISITOR_ID", None), "arenas": os.environ.get("MALLOC_ARENA_MAX"),
-                  "kernel_key": bool(os.environ.get("HOCSO_PRESENT_KERNEL_KEY"))}))"""
+                  "kernel_key": bool(os.environ.get("HOCSO_PRESENT_KERNEL_KEY")),
+                  "remote_key": bool(os.environ.get("OPENAI_API_KEY"))}))"""
+REMOTE_KEY = "sk-test-burst-remote-key-0123456789"
 
 
 def test_class_size_is_validated_with_the_field_named(tmp_path: Path) -> None:
@@ -48,7 +50,13 @@ def test_a_class_gets_warm_kernels_a_ready_message_and_working_widgets(tmp_path:
         tmp_path / "course", {"zz_fixture_button": FIXTURE_APPS["zz_fixture_button"]}, 0, False
     )
     server = start_present(
-        course, pick_port(), tmp_path / "home", "zz_fixture_button", "--class-size", str(CLASS)
+        course,
+        pick_port(),
+        tmp_path / "home",
+        "zz_fixture_button",
+        "--class-size",
+        str(CLASS),
+        env={"OPENAI_API_KEY": REMOTE_KEY},  # the server's secret: never in a kernel's memory
     )
     try:
         log = course / "present.log"
@@ -72,7 +80,12 @@ def test_a_class_gets_warm_kernels_a_ready_message_and_working_widgets(tmp_path:
         for report in reports:
             assert report["address_space"] == MEMORY_LIMIT, "the kernel's own RLIMIT_AS"
             assert report["arenas"] == "2" and report["kernel_key"], "the kernel's own environment"
-            assert is_forked_kernel(psutil.Process(report["pid"])), "forked from the zygote"
+            assert not report["remote_key"], "the kernel's environment has no server secret"
+            kernel = psutil.Process(report["pid"])
+            assert is_forked_kernel(kernel), "forked from the zygote"
+            # what /proc shows for a forked kernel is the zygote's own start-up environment
+            assert REMOTE_KEY not in "".join(kernel.environ().values())
+            assert REMOTE_KEY not in "".join(kernel.parent().environ().values())
         assert len({report["visitor"] for report in reports}) == 2, "one visitor id per kernel"
 
         # Every kernel dies (warm ones waiting for the class included); then the rest of the class
