@@ -50,7 +50,14 @@ def main() -> None:
     from jupyterhub.singleuser import main as singleuser
 
     as_root = ["--allow-root"] if os.geteuid() == 0 else []
-    singleuser(argv=[*as_root, f"--ServerApp.root_dir={course.root}", "--ServerApp.default_url=/formgrader"])
+    # answer_yes: the hub stops its services with SIGINT; without it the server asks "Shut down?" on a
+    # terminal nobody reads and goes on for 5 s more (x2 courses, on every stop of the hub)
+    argv = [
+        f"--ServerApp.root_dir={course.root}",
+        "--ServerApp.default_url=/formgrader",
+        "--ServerApp.answer_yes=True",
+    ]
+    singleuser(argv=[*as_root, *argv])
 
 
 if __name__ == "__main__":

@@ -41,6 +41,9 @@ HUB_DECIDES = (
 )
 #: what the hub adds: kernels on Unix sockets (ipc) in JUPYTER_RUNTIME_DIR, no TCP port at all
 KERNELS_ON_UNIX_SOCKETS = ("--KernelManager.transport=ipc",)
+#: the hub stops a lab with SIGINT; without this the server asks "Shut down?" on a terminal nobody
+#: reads and runs 5 s more before the hub's SIGTERM (every cull, every stop)
+STOP_ON_SIGINT = ("--ServerApp.answer_yes=True",)
 #: a Unix socket's path is at most 107 bytes; a kernel's is <dir>/kernel-<uuid4>-ipc-<n>
 SOCKET_PATH_MAX = 107
 KERNEL_SOCKET_NAME = len("/kernel-") + 36 + len("-ipc-") + 1
@@ -143,7 +146,7 @@ def main() -> None:
         for argument in lab_arguments(settings, space.root, "127.0.0.1", 0, "", False, course)
         if not argument.startswith(HUB_DECIDES)
     ]
-    arguments += KERNELS_ON_UNIX_SOCKETS
+    arguments += KERNELS_ON_UNIX_SOCKETS + STOP_ON_SIGINT
     os.chdir(Path(space.root))
     _watch_feedback(course, learner, feedback_seen)
     from jupyterhub.singleuser import main as singleuser
