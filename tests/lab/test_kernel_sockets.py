@@ -16,6 +16,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jupyter_client.connect import port_names
@@ -35,16 +36,21 @@ from hocso.lab.settings import write_lab_config
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def short_home() -> Iterator[Path]:
+ATTACKER = """
+import sys, zmq
+sub = zmq.Context().socket(zmq.SUB)
+sub.setsockopt(zmq.SUBSCRIBE, b"")
+sub.connect(sys.argv[1])
+print("READ" if sub.poll(8000) else "NOTHING", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def hub_kernel() -> Iterator[tuple[KernelManager, Any, Path, Path]]:
+    """A learner kernel as a hub lab starts it: the lab's kernel spec, the hub's kernel arguments."""
     home = Path(tempfile.mkdtemp(prefix="hk-"))  # a learner's home as short as a real one
-    yield home
-    shutil.rmtree(home, ignore_errors=True)
-
-
-def test_a_hub_lab_kernel_runs_on_unix_sockets_in_the_learners_own_folder(short_home: Path) -> None:
-    runtime = kernel_runtime_dir(short_home)
-    lab = write_lab_config(short_home / "lab", "learner", "vi")
+    runtime = kernel_runtime_dir(home)
+    lab = write_lab_config(home / "lab", "learner", "vi")
     config = KVArgParseConfigLoader(list(KERNELS_ON_UNIX_SOCKETS)).load_config()
     manager = KernelManager(
         config=config,
@@ -54,20 +60,57 @@ def test_a_hub_lab_kernel_runs_on_unix_sockets_in_the_learners_own_folder(short_
     )
     manager.start_kernel()
     client = manager.client()
+    client.start_channels()
     try:
-        client.start_channels()
         client.wait_for_ready(timeout=120)
-        assert client.execute_interactive("1 + 1", timeout=60)["content"]["status"] == "ok"
-        info = json.loads(Path(manager.connection_file).read_text(encoding="utf-8"))
-        assert info["transport"] == "ipc"
-        for name in port_names:
-            path = Path(f"{info['ip']}-{info[name]}")
-            assert path.parent == runtime == short_home / ".kernels"
-            assert stat.S_ISSOCK(path.stat().st_mode), name
-        assert stat.S_IMODE(runtime.stat().st_mode) & 0o077 == 0  # no one else may open it
+        yield manager, client, runtime, home
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_hub_lab_kernel_runs_on_unix_sockets_in_the_learners_own_folder(hub_kernel: tuple) -> None:
+    manager, client, runtime, home = hub_kernel
+    assert client.execute_interactive("1 + 1", timeout=60)["content"]["status"] == "ok"
+    info = json.loads(Path(manager.connection_file).read_text(encoding="utf-8"))
+    assert info["transport"] == "ipc"
+    for name in port_names:
+        path = Path(f"{info['ip']}-{info[name]}")
+        assert path.parent == runtime == home / ".kernels"
+        assert stat.S_ISSOCK(path.stat().st_mode), name
+    assert stat.S_IMODE(runtime.stat().st_mode) & 0o077 == 0  # no one else may open it
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to act as another user"
+)
+def test_another_local_user_cannot_read_a_learners_kernel_output(hub_kernel: tuple) -> None:
+    """The attacker, another Unix user on the machine (nobody), subscribes to the learner kernel's
+    output channel (iopub) while the learner runs a cell; over loopback TCP any user could."""
+    manager, client, _, _ = hub_kernel
+    info = manager.get_connection_info()
+    endpoint = (
+        f"ipc://{info['ip']}-{info['iopub_port']}"
+        if info["transport"] == "ipc"
+        else f"tcp://{info['ip']}:{info['iopub_port']}"
+    )
+    attacker = subprocess.Popen(
+        [sys.executable, "-c", ATTACKER, endpoint],
+        user=65534,  # nobody
+        group=65534,
+        extra_groups=[],
+        cwd="/",
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        code = "import time\nfor i in range(8):\n    print('my answer', i, flush=True)\n    time.sleep(0.5)"
+        assert client.execute_interactive(code, timeout=60)["content"]["status"] == "ok"
+        out, _ = attacker.communicate(timeout=60)
+    finally:
+        attacker.kill()
+    assert out.strip() == "NOTHING"
 
 
 def test_a_home_too_long_for_a_socket_path_gets_a_private_temporary_folder(tmp_path: Path) -> None:
