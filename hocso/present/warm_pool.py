@@ -11,8 +11,8 @@ kernel, and the phone shows widgets that never answer.
 kernels (dead, stopped, start or render failed) are taken out of the pool and stopped, one is
 started at once when that leaves the pool empty, and a kernel found broken as it is handed out is
 replaced by the next one (at most `MAX_TRIES` times; then the page fails with an HTTP error instead of
-a page that cannot work). Left open: a kernel that dies after it was handed out but before it first
-answered (its page still ends without the kernel id), a window of a second or so per kernel start.
+a page that cannot work). Left open: a kernel handed out while still starting (the class came
+before it was warm) that dies before it first answers; its page still ends without the kernel id.
 
 The present server also turns jupyter_client's automatic restart off (``hocso.present.server``): a
 restarted kernel has not run its app, so its page's widgets are gone; a dead kernel stays dead, is
