@@ -21,7 +21,7 @@ _TLD = r"(?:com|vn|net|org|edu|gov|info|io|me|biz|co|uk|us|jp|kr|cn|de|fr)"
 _BARE_AT = re.compile(r"\s(?:at)\s", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"dot|cham|\(\.\)|\[\.\]", re.IGNORECASE)
 _OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[a-z0-9][\w+-]*(?:{_DOT}[a-z0-9][\w+-]*)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![\w])",
+    rf"(?<![\w.+-])[a-z0-9][\w+-]*(?:{_DOT}[\w+-]+)*{_AT}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}{_TLD}(?![\w])",
     re.IGNORECASE,
 )
 _PASSWORD = re.compile(
