@@ -331,13 +331,14 @@ def copy_gradebook(folder: Path, units: int) -> None:
 
 
 def child(folder: Path, phase: str, *extra: str) -> dict[str, float]:
-    output = subprocess.run(
+    done = subprocess.run(
         [sys.executable, __file__, "--folder", str(folder), "--phase", phase, *extra],
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
+    if done.returncode:
+        sys.exit(f"the {phase} phase failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def identical(folder: Path) -> bool:
