@@ -40,6 +40,7 @@ from hocso.assistant.tokens import LearnerTokens
 from hocso.assistant.web import assistant_handlers
 from hocso.config.models import Course, LanguageCode
 from hocso.i18n import t
+from hocso.jupyter_server_compat import tolerate_early_websocket_close
 from hocso.present import with_present_templates
 from hocso.present.access import AccessPolicy, app_names, gate, install_gate
 from hocso.present.apps import App
@@ -285,6 +286,7 @@ class PresentServer(Voila):
 
 def serve(options: PresentOptions) -> None:
     """Run the present server until Ctrl+C or SIGTERM (blocking)."""
+    tolerate_early_websocket_close()  # a phone leaving mid-handshake prints no traceback
     os.environ["JUPYTER_PATH"] = with_present_templates(os.environ.get("JUPYTER_PATH"))
     os.environ[PRESENT_URL_ENV] = options.loopback_url
     os.environ["HOCSO_LANG"] = options.language
