@@ -33,7 +33,7 @@ level 4, not below target, with a gap of 1 to the framework's target not yet ass
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -92,7 +92,7 @@ class LevelRule:
         ).astype("int64")
 
 
-def category_codes(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+def category_codes(values: pd.Series, categories: Iterable[str]) -> np.ndarray:
     """Each value's position in `categories` (-1 when absent), from a categorical's codes when it is one
     (`load_scores` and the centre's scores are), so millions of rows are not compared as strings."""
     if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.inferred_type == "string":

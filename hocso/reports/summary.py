@@ -272,7 +272,7 @@ def _path_columns(course: Course, scores: pd.DataFrame, table: pd.DataFrame) -> 
         if not len(rows):
             continue
         steps = [module_ids.index(step.module) for step in path.steps]
-        handed = handed_in[np.ix_(rows, steps)]
+        handed = handed_in[np.ix_(rows, np.asarray(steps, dtype=np.intp))]
         done[rows] = [f"{count}/{len(steps)}" for count in handed.sum(axis=1).tolist()]
         names = np.array([*path.modules, ""], dtype=object)
         still_to_do = ~handed
