@@ -25,7 +25,7 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from hocso.assistant.answer_filter import AnswerKey, answer_key_for, filter_answer
 from hocso.assistant.app import TUTOR_MODEL, TutorWSGIApp
-from hocso.assistant.conversation_log import ConversationLog
+from hocso.assistant.conversation_log import ConversationLog, ReplyBackend
 from hocso.assistant.errors import AssistantUnavailable
 from hocso.assistant.hints import hint_system_note
 from hocso.assistant.injection import as_data
@@ -71,8 +71,6 @@ REMOTE_ERRORS = (
 )
 
 
-#: who answered: the offline tutor, a remote or local (checked on this machine) model, or nobody
-ReplyBackend = Literal["offline", "remote", "local", "none"]
 #: the tutor's skill that made the reply, if one did
 ReplySkill = Literal["scam", "link", "password", "hint", "declined"]
 

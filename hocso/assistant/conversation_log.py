@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from hocso.config import LanguageCode, data_home
+
+#: who answered: the offline tutor, a remote or local (checked on this machine) model, or nobody
+ReplyBackend = Literal["offline", "remote", "local", "none"]
 
 
 def log_path() -> Path:
@@ -49,7 +53,7 @@ class ConversationLog:
         self,
         learner: str,
         language: LanguageCode,
-        backend: str,
+        backend: ReplyBackend,
         question: str,
         answer: str,
         redacted: Sequence[str],
