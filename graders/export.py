@@ -101,7 +101,9 @@ def export_scores(course: Course, target: Path, roster: Roster | None = None) ->
         "total",
     ]
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
+    # with a byte-order mark, as the reports' CSVs: Excel (what most instructors open it with) reads
+    # a CSV without one in the system code page and garbles the Vietnamese statuses and names
+    with target.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore", restval="")
         writer.writeheader()
         writer.writerows(rows)

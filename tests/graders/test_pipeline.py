@@ -64,7 +64,7 @@ def test_collect_autograde_feedback_export(grading_course, tmp_path: Path):
     out = tmp_path / "grades.csv"
     exported = runner.invoke(cli, ["grade", "export", "--output", str(out), *course])
     assert exported.exit_code == 0, exported.output
-    rows = {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    rows = {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert float(rows["an"]["total"]) == 3
     assert float(rows["an"]["competence 5.1"]) == 2
     with Gradebook(gradebook_url(grading_course)) as gb:

@@ -5,6 +5,7 @@ submission is retried only when it changed. Also the grading output's small prom
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from pathlib import Path
@@ -56,7 +57,9 @@ def _export(course, out: Path) -> dict[str, dict[str, str]]:
         "--course",
         str(course.root),
     )
-    return {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    # a UTF-8 byte-order mark first, so Excel shows the Vietnamese statuses and names as written
+    assert out.read_bytes().startswith(codecs.BOM_UTF8)
+    return {row["learner_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
 
 
 def _gradebook(course) -> dict[str, float]:

@@ -133,7 +133,7 @@ def test_a_failed_regrade_removes_the_old_score(grading_course, tmp_path):
     with Gradebook(gradebook_url(grading_course)) as gb:
         assert gb.find_submission(MODULE, "an").score == 0
     export_scores(grading_course, tmp_path / "grades.csv")
-    rows = {r["learner_id"]: r for r in csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8"))}
+    rows = {r["learner_id"]: r for r in csv.DictReader((tmp_path / "grades.csv").open(encoding="utf-8-sig"))}
     assert float(rows["an"]["total"]) == 0
 
 
