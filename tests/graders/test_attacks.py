@@ -30,6 +30,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from hocso.config import Course, course_runtime_dir, gradebook_url
+from hocso.graders.claims import CLAIMS_DIR
 
 from .conftest import MODULE, NOTEBOOK, make_course, submit
 
@@ -285,6 +286,16 @@ class _Listener:
         self.sock.close()
 
 
+# what grading itself writes in the runtime tree: autograded notebooks, the gradebook (and its WAL
+# files), and each run's claim on a learner (hocso.graders.claims)
+GRADING_WRITES = ("autograded/", "gradebook.db", f"{CLAIMS_DIR}/")
+
+
+def _changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Paths added, removed or rewritten between two `_tree_hashes`."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
 def _tree_hashes(root: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     hashes = {}
     for path in sorted(root.rglob("*")):
@@ -341,7 +352,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obj
         submit(course, "wrong", WRONG)
         for learner, body in ATTACKERS.items():
             submit(course, learner, _fill(body, course, listener.port))
-        before = _tree_hashes(runtime, skip=("autograded/", "gradebook.db"))
+        before = _tree_hashes(runtime, skip=GRADING_WRITES)
         source_before = _tree_hashes(course.notebooks_dir)
         env = dict(os.environ, HOCSO_HOME=str(home), HOCSO_LANG="en", HOCSO_TEST_SECRET=GRADER_SECRET)
         command = [sys.executable, "-m", "hocso", "grade", "autograde", MODULE, "--json", "--workers", "2"]
@@ -368,7 +379,7 @@ def attacked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obj
             "survivors": survivors,
             "decoy_alive": decoy.poll() is None,
             "connections": list(listener.connections),
-            "unchanged": before == _tree_hashes(runtime, skip=("autograded/", "gradebook.db")),
+            "changed": _changed(before, _tree_hashes(runtime, skip=GRADING_WRITES)),
             "source_unchanged": source_before == _tree_hashes(course.notebooks_dir),
         }
     for pid in _processes_named(DAEMON_NAME):  # what an old engine let survive
@@ -462,7 +473,7 @@ def test_the_batch_goes_on(attacked):
 
 
 def test_nothing_outside_the_learners_folders_changed(attacked):
-    assert attacked["unchanged"]  # runtime tree except what grading writes (autograded/, gradebook)
+    assert not attacked["changed"]  # the runtime tree except what grading writes (GRADING_WRITES)
     assert attacked["source_unchanged"]
     for learner in ATTACKERS:  # what a submission wrote stays in its sandbox, not in autograded/
         folder = attacked["runtime"] / "autograded" / learner / MODULE
