@@ -145,6 +145,13 @@ def as_learner(unix: str, code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def assert_refused_to(unix: str, *attempts: str) -> None:
+    """Each attempt, run as that Unix user, ends in PermissionError (the OS refuses, not the lab)."""
+    for attempt in attempts:
+        result = as_learner(unix, attempt)
+        assert result.returncode != 0 and "PermissionError" in result.stderr, (attempt, result.stdout)
+
+
 def test_a_class_logs_in_fetches_answers_submits_and_is_graded(hub_class: HubClass, browser) -> None:
     cls = hub_class
     api_learners = LEARNERS[1:]
@@ -181,14 +188,13 @@ def test_a_class_logs_in_fetches_answers_submits_and_is_graded(hub_class: HubCla
     victim_answers = first / ANSWERS
     attacker = cls.plan.accounts[LEARNERS[1]].unix  # type: ignore[attr-defined]
     victim_home = cls.home / "learners" / LEARNERS[0]
-    for attempt in (
+    assert_refused_to(
+        attacker,
         f"import os; print(os.listdir({str(inbound)!r}))",
         f"print(open({str(victim_answers)!r}).read())",
         f"import os; print(os.listdir({str(victim_home)!r}))",
         f"import os; print(os.listdir({str(cls.course_dir / 'notebooks')!r}))",
-    ):
-        result = as_learner(attacker, attempt)
-        assert result.returncode != 0 and "PermissionError" in result.stderr, (attempt, result.stdout)
+    )
 
     formgrader = f"{cls.hub.url}/services/formgrader-{cls.course.id}/formgrader"
     learner_view = httpx.get(
@@ -260,13 +266,12 @@ def test_a_second_course_on_the_hub_keeps_to_itself(hub_class: HubClass) -> None
         assert other.get("api/contents/").status_code == 403
     # ...nor, from their own lab's Unix user, fetch from, hand in to or read the second course's exchange
     unix = cls.plan.accounts[intruder].unix  # type: ignore[attr-defined]
-    for attempt in (
+    assert_refused_to(
+        unix,
         f"import os; print(os.listdir({str(exchange_b / 'outbound')!r}))",
         f"import os; os.mkdir({str(exchange_b / 'inbound' / f'{intruder}+{MODULE}+2026-12-02')!r})",
         f"print(open({str(submission_b / ANSWERS)!r}).read())",
-    ):
-        result = as_learner(unix, attempt)
-        assert result.returncode != 0 and "PermissionError" in result.stderr, (attempt, result.stdout)
+    )
 
     # each course's formgrader is its own instructors' alone
     formgrader_b = f"{cls.hub.url}/services/formgrader-{COURSE_B}/formgrader"
